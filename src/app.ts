@@ -1,0 +1,81 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import compression from 'compression';
+import express, { type Express } from 'express';
+import { engine } from 'express-handlebars';
+import type { Logger } from 'pino';
+import { pinoHttp } from 'pino-http';
+import type { Config } from './config.js';
+import type { Db } from './db/client.js';
+import type { Clock } from './domain/clock.js';
+import type { RandomSource } from './domain/fairness.js';
+import { viewHelpers } from './web/view-helpers.js';
+import { errorHandler, notFound } from './web/middleware/errors.js';
+import { i18n } from './web/middleware/i18n.js';
+import { strictSecurity } from './web/middleware/security.js';
+import { healthRouter } from './web/routes/health.js';
+import { publicRouter } from './web/routes/public.js';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+/** What the app needs from outside; tests pass their own. */
+export interface AppDeps {
+  config: Config;
+  db: Db;
+  clock: Clock;
+  logger: Logger;
+  /** Random numbers for neutral orderings when the request gives no seed. */
+  random: RandomSource;
+}
+
+/** The Express application: middleware, views, routers, 404 and the error handler. It does not listen. */
+export function createApp(deps: AppDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('query parser', 'simple');
+
+  app.engine(
+    '.hbs',
+    engine({
+      extname: '.hbs',
+      defaultLayout: 'main',
+      layoutsDir: path.join(root, 'views/layouts'),
+      partialsDir: path.join(root, 'views/partials'),
+      helpers: viewHelpers,
+    }),
+  );
+  app.set('view engine', '.hbs');
+  app.set('views', path.join(root, 'views'));
+  if (deps.config.nodeEnv === 'production') app.enable('view cache');
+
+  app.use(
+    pinoHttp({
+      logger: deps.logger,
+      // Voter answers travel in query strings: log the path only, never the query or headers.
+      serializers: {
+        req: (req: { method: string; url: string; id: unknown }) => ({
+          id: req.id,
+          method: req.method,
+          path: req.url.split('?')[0],
+        }),
+        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+      },
+      autoLogging: { ignore: (req) => req.url === '/healthz' },
+    }),
+  );
+  // Embeds get their own, framable policy from their router.
+  app.use((req, res, next) => (req.path.startsWith('/embed/') ? next() : strictSecurity(req, res, next)));
+  app.use(compression());
+  app.use(i18n);
+  app.use(
+    '/static',
+    express.static(path.join(root, 'public'), { maxAge: deps.config.nodeEnv === 'production' ? '1d' : 0, index: false }),
+  );
+
+  app.use(healthRouter(deps));
+  app.use(publicRouter(deps));
+
+  app.use(notFound);
+  app.use(errorHandler(deps.logger));
+  return app;
+}

@@ -1,0 +1,152 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { ConfigError, loadConfig } from '../config.js';
+import { createDb, type Db } from '../db/client.js';
+import { migrateToLatest } from '../db/migrate.js';
+import { systemClock } from '../domain/clock.js';
+import { describePackageError } from '../formats/election-package.js';
+import { localeFromEnvironment, translator, type Translator } from '../i18n.js';
+import { seedDemo } from '../services/demo.js';
+import {
+  exportElectionPackage,
+  importElectionPackage,
+  packageText,
+  type ImportOutcome,
+} from '../services/election-packages.js';
+
+/** Where a command writes; tests pass their own. */
+export interface CliIo {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  env: NodeJS.ProcessEnv;
+}
+
+const processIo: CliIo = {
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+  env: process.env,
+};
+
+class UsageError extends Error {}
+
+/** Runs one command line (without `node` and the script) and returns the exit code. */
+export async function runCli(argv: readonly string[], io: CliIo = processIo): Promise<number> {
+  const t = translator(localeFromEnvironment(io.env));
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'migrate':
+        return await withDb(io, async (db) => {
+          const applied = await migrateToLatest(db);
+          io.stdout(`${t('cli.migrated', { count: applied.length })}\n`);
+          return 0;
+        });
+      case 'seed-demo':
+        return await withDb(io, async (db) => {
+          await migrateToLatest(db);
+          return reportImport(await seedDemo({ db, clock: systemClock }), { io, t, file: 'fixtures/demo-election.json' });
+        });
+      case 'import': {
+        const { positionals } = parse(rest, {}, t);
+        const file = positionals[0];
+        if (!file) throw new UsageError(t('cli.missingArgument', { name: '<package.json>' }));
+        let source: string;
+        try {
+          source = await readFile(file, 'utf8');
+        } catch (error) {
+          io.stderr(`${t('cli.fileUnreadable', { file, reason: (error as NodeJS.ErrnoException).code ?? String(error) })}\n`);
+          return 1;
+        }
+        return await withDb(io, async (db) => {
+          await migrateToLatest(db);
+          return reportImport(await importElectionPackage({ db, clock: systemClock }, { source, actor: 'cli' }), {
+            io,
+            t,
+            file,
+          });
+        });
+      }
+      case 'export': {
+        const { positionals, values } = parse(rest, { out: { type: 'string' } }, t);
+        const slug = positionals[0];
+        if (!slug) throw new UsageError(t('cli.missingArgument', { name: '<election>' }));
+        return await withDb(io, async (db) => {
+          await migrateToLatest(db);
+          const pkg = await exportElectionPackage({ db }, slug);
+          if (!pkg) {
+            io.stderr(`${t('cli.noSuchElection', { election: slug })}\n`);
+            return 1;
+          }
+          const text = packageText(pkg);
+          if (typeof values.out === 'string') {
+            await writeFile(values.out, text, 'utf8');
+            io.stderr(`${t('cli.exported', { file: values.out })}\n`);
+          } else {
+            io.stdout(text);
+          }
+          return 0;
+        });
+      }
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        io.stdout(t('cli.usage'));
+        return command === undefined ? 1 : 0;
+      default:
+        throw new UsageError(t('cli.unknownCommand', { command }));
+    }
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.stderr(`${error.message}\n\n${t('cli.usage')}`);
+      return 2;
+    }
+    if (error instanceof ConfigError) {
+      io.stderr(`${error.message}\n`);
+      return 1;
+    }
+    throw error;
+  }
+}
+
+function parse(args: readonly string[], options: Record<string, { type: 'string' | 'boolean' }>, t: Translator) {
+  try {
+    return parseArgs({ args: [...args], options, allowPositionals: true, strict: true });
+  } catch (error) {
+    const option = /'([^']+)'/.exec(error instanceof Error ? error.message : '')?.[1] ?? String(error);
+    throw new UsageError(t('cli.unknownOption', { option }));
+  }
+}
+
+async function withDb(io: CliIo, run: (db: Db) => Promise<number>): Promise<number> {
+  const config = loadConfig(io.env);
+  const db = createDb(config.databaseUrl);
+  try {
+    return await run(db);
+  } finally {
+    await db.destroy();
+  }
+}
+
+function reportImport(outcome: ImportOutcome, at: { io: CliIo; t: Translator; file: string }): number {
+  const { io, t, file } = at;
+  if (outcome.ok) {
+    const { counts } = outcome.summary;
+    io.stdout(
+      `${t('cli.imported', {
+        election: outcome.summary.slug,
+        ...counts,
+        history: outcome.summary.historyEntries,
+      })}\n`,
+    );
+    return 0;
+  }
+  if (outcome.errors) {
+    io.stderr(`${t('cli.importFailed', { count: outcome.errors.length, file })}\n`);
+    for (const error of outcome.errors) io.stderr(`  ${describePackageError(error, t)}\n`);
+  } else if (outcome.conflict) {
+    const { kind = '', id = '' } = outcome.conflict.params;
+    io.stderr(`${t('cli.importConflict', { message: t('package.error.has_history', { kind: t(`package.kind.${kind}`), id }) })}\n`);
+  }
+  return 1;
+}

@@ -1,0 +1,42 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import SQLite from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import pg from 'pg';
+import type { Database } from './schema.js';
+
+export type Db = Kysely<Database>;
+
+/** Which engine a `DATABASE_URL` names. */
+export type DbKind = 'sqlite' | 'postgres';
+
+export function databaseKind(databaseUrl: string): DbKind {
+  return databaseUrl.startsWith('sqlite:') ? 'sqlite' : 'postgres';
+}
+
+/** The file path of a `sqlite:` URL (`sqlite:./data/x.db`, `sqlite:///abs/x.db`, `sqlite::memory:`). */
+export function sqlitePath(databaseUrl: string): string {
+  const rest = databaseUrl.slice('sqlite:'.length);
+  if (rest === ':memory:') return rest;
+  return rest.startsWith('//') ? rest.slice(2) : rest;
+}
+
+/**
+ * Opens the database a URL names. SQLite runs in WAL mode with foreign keys,
+ * `synchronous=FULL` (an acknowledged save survives power loss) and a busy
+ * timeout, so concurrent writers wait instead of failing.
+ */
+export function createDb(databaseUrl: string): Db {
+  if (databaseKind(databaseUrl) === 'sqlite') {
+    const file = sqlitePath(databaseUrl);
+    if (file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+    const database = new SQLite(file);
+    database.pragma('journal_mode = WAL');
+    database.pragma('foreign_keys = ON');
+    database.pragma('synchronous = FULL');
+    database.pragma('busy_timeout = 5000');
+    return new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+  }
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: 10 });
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+}

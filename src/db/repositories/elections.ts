@@ -1,0 +1,83 @@
+import type { Election, ElectionDetail } from '../../domain/election.js';
+import type { Db } from '../client.js';
+import { readLocalized, readOptionalLocalized } from '../json-columns.js';
+import type { ElectionRow } from '../schema.js';
+
+/** Every election, newest election day first. */
+export async function listElections(db: Db): Promise<Election[]> {
+  const rows = await db.selectFrom('elections').selectAll().orderBy('date', 'desc').orderBy('slug').execute();
+  return rows.map(toElection);
+}
+
+/** An election with its topics, statements, races and parties, or null. */
+export async function findElectionDetail(db: Db, slug: string): Promise<ElectionDetail | null> {
+  const row = await db.selectFrom('elections').selectAll().where('slug', '=', slug).executeTakeFirst();
+  if (!row) return null;
+  const election = toElection(row);
+  const [topics, statements, races, parties] = await Promise.all([
+    db.selectFrom('topics').selectAll().where('election_id', '=', row.id).orderBy('position').execute(),
+    db
+      .selectFrom('statements')
+      .innerJoin('topics', 'topics.id', 'statements.topic_id')
+      .selectAll('statements')
+      .where('statements.election_id', '=', row.id)
+      // Questionnaire order: by topic, then by statement (SPEC §5.6).
+      .orderBy('topics.position')
+      .orderBy('statements.position')
+      .execute(),
+    db.selectFrom('races').selectAll().where('election_id', '=', row.id).orderBy('position').execute(),
+    db.selectFrom('parties').selectAll().where('election_id', '=', row.id).orderBy('position').execute(),
+  ]);
+  return {
+    ...election,
+    topics: topics.map((t) => ({ id: t.id, slug: t.slug, name: readLocalized(t.name) })),
+    statements: statements.map((s) => ({
+      id: s.id,
+      key: s.key,
+      topicId: s.topic_id,
+      text: readLocalized(s.text),
+      context: readOptionalLocalized(s.context),
+      scale: s.scale ?? election.scale,
+    })),
+    races: races.map((r) => ({
+      id: r.id,
+      slug: r.slug,
+      office: readLocalized(r.office),
+      district: readLocalized(r.district),
+    })),
+    parties: parties.map((p) => ({
+      id: p.id,
+      slug: p.slug,
+      abbreviation: p.abbreviation,
+      name: p.name,
+      number: p.number,
+    })),
+  };
+}
+
+/** Candidates per race and status, for response rates. */
+export async function countCandidatesByRaceAndStatus(
+  db: Db,
+  electionId: number,
+): Promise<Array<{ raceId: number; status: string; count: number }>> {
+  const rows = await db
+    .selectFrom('candidates')
+    .select(['race_id', 'status', (eb) => eb.fn.countAll<number | string>().as('count')])
+    .where('election_id', '=', electionId)
+    .groupBy(['race_id', 'status'])
+    .execute();
+  return rows.map((r) => ({ raceId: r.race_id, status: r.status, count: Number(r.count) }));
+}
+
+function toElection(row: ElectionRow): Election {
+  return {
+    id: row.id,
+    slug: row.slug,
+    name: readLocalized(row.name),
+    date: row.date,
+    country: row.country,
+    scale: row.scale,
+    minAnswers: row.min_answers,
+    questionnaireOpen: row.questionnaire_open !== 0,
+  };
+}

@@ -1,0 +1,214 @@
+import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+/*
+ * Table types for Kysely. Times are ISO 8601 UTC text; flags are integers 0/1;
+ * localized texts and lists are JSON text. Rows never leave src/db: repositories
+ * map them to domain types.
+ */
+
+/** An election: one questionnaire, one date, several races. */
+export interface ElectionTable {
+  id: Generated<number>;
+  slug: string;
+  /** Localized text as JSON: a string or an object keyed by locale. */
+  name: string;
+  date: string;
+  country: string;
+  scale: number;
+  min_answers: number;
+  questionnaire_open: Generated<number>;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface TopicTable {
+  id: Generated<number>;
+  election_id: number;
+  slug: string;
+  name: string;
+  position: number;
+}
+
+export interface StatementTable {
+  id: Generated<number>;
+  election_id: number;
+  topic_id: number;
+  /** The statement id of the election package (`s01`), stable in URLs. */
+  key: string;
+  text: string;
+  context: string | null;
+  /** Overrides the election's scale when set. */
+  scale: number | null;
+  position: number;
+}
+
+export interface RaceTable {
+  id: Generated<number>;
+  election_id: number;
+  slug: string;
+  office: string;
+  district: string;
+  position: number;
+}
+
+export interface PartyTable {
+  id: Generated<number>;
+  election_id: number;
+  slug: string;
+  abbreviation: string;
+  name: string;
+  number: number | null;
+  position: number;
+}
+
+/** listed: on the roster only; invited; registered: has an account; published: answers public. */
+export type CandidateStatus = 'listed' | 'invited' | 'registered' | 'published';
+
+export interface CandidateTable {
+  id: Generated<number>;
+  election_id: number;
+  /** The candidate id of the election package, stable in URLs. */
+  key: string;
+  official_id: string | null;
+  name: string;
+  ballot_name: string | null;
+  ballot_number: string | null;
+  party_id: number | null;
+  race_id: number;
+  status: Generated<CandidateStatus>;
+  verified: Generated<number>;
+  elected: Generated<number>;
+  gender: string | null;
+  race_color: string | null;
+  lgbt: number | null;
+  collective: number | null;
+  bio: string | null;
+  links: string | null;
+  photo_url: string | null;
+  email: string | null;
+  position: number;
+  published_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface AnswerTable {
+  id: Generated<number>;
+  candidate_id: number;
+  statement_id: number;
+  value: number | null;
+  justification: string | null;
+  hidden_reason: string | null;
+  updated_at: string;
+}
+
+export interface AnswerDraftTable {
+  id: Generated<number>;
+  candidate_id: number;
+  statement_id: number;
+  value: number | null;
+  justification: string | null;
+  updated_at: string;
+}
+
+export interface AnswerHistoryTable {
+  id: Generated<number>;
+  election_id: number;
+  seq: number;
+  candidate_id: number;
+  statement_id: number;
+  old_value: number | null;
+  new_value: number | null;
+  old_justification: string | null;
+  new_justification: string | null;
+  changed_at: string;
+  prev_hash: string;
+  hash: string;
+}
+
+export interface UserTable {
+  id: Generated<number>;
+  email: string;
+  password_hash: string | null;
+  role: 'admin' | 'candidate' | 'volunteer';
+  candidate_id: number | null;
+  locale: Generated<string>;
+  disabled: Generated<number>;
+  created_at: string;
+}
+
+export interface SessionTable {
+  id_hash: string;
+  user_id: number;
+  created_at: string;
+  last_seen_at: string;
+  expires_at: string;
+}
+
+export interface InvitationTable {
+  id: Generated<number>;
+  token_hash: string;
+  purpose: 'candidate' | 'admin' | 'volunteer' | 'reset';
+  candidate_id: number | null;
+  user_id: number | null;
+  email: string | null;
+  created_at: string;
+  expires_at: string;
+  used_at: string | null;
+}
+
+export interface OutboxTable {
+  id: Generated<number>;
+  to_address: string;
+  subject: string;
+  body_text: string;
+  created_at: string;
+  sent_at: string | null;
+  error: string | null;
+}
+
+export interface ModerationLogTable {
+  id: Generated<number>;
+  election_id: number;
+  candidate_id: number;
+  statement_id: number;
+  action: 'hide' | 'restore';
+  reason: string;
+  actor_user_id: number | null;
+  created_at: string;
+}
+
+export interface AuditLogTable {
+  id: Generated<number>;
+  election_id: number | null;
+  actor: string;
+  action: string;
+  details: string | null;
+  created_at: string;
+}
+
+/** The whole database as Kysely sees it. */
+export interface Database {
+  elections: ElectionTable;
+  topics: TopicTable;
+  statements: StatementTable;
+  races: RaceTable;
+  parties: PartyTable;
+  candidates: CandidateTable;
+  answers: AnswerTable;
+  answer_drafts: AnswerDraftTable;
+  answer_history: AnswerHistoryTable;
+  users: UserTable;
+  sessions: SessionTable;
+  invitations: InvitationTable;
+  outbox: OutboxTable;
+  moderation_log: ModerationLogTable;
+  audit_log: AuditLogTable;
+}
+
+export type ElectionRow = Selectable<ElectionTable>;
+export type NewElectionRow = Insertable<ElectionTable>;
+export type ElectionUpdate = Updateable<ElectionTable>;
+export type CandidateRow = Selectable<CandidateTable>;
+export type AnswerRow = Selectable<AnswerTable>;
+export type AnswerHistoryRow = Selectable<AnswerHistoryTable>;

@@ -1,0 +1,113 @@
+import type { LocalizedText } from './locale.js';
+
+/*
+ * The shapes the rest of the program speaks in (see CONTEXT.md for the words).
+ * Ids are the database's; `slug` and `key` are the stable public ids used in
+ * URLs and election packages.
+ */
+
+export interface Election {
+  id: number;
+  slug: string;
+  name: LocalizedText;
+  /** Election day, YYYY-MM-DD. */
+  date: string;
+  /** ISO 3166-1 alpha-2. */
+  country: string;
+  /** Default number of scale points (2–7) for statements that do not set their own. */
+  scale: number;
+  /** Fewer counted answers than this give no results (SPEC §5.3). */
+  minAnswers: number;
+  questionnaireOpen: boolean;
+}
+
+export interface Topic {
+  id: number;
+  slug: string;
+  name: LocalizedText;
+}
+
+export interface Statement {
+  id: number;
+  /** Public id, e.g. `s01`. */
+  key: string;
+  topicId: number;
+  text: LocalizedText;
+  context: LocalizedText | null;
+  /** Number of scale points in force for this statement (its own or the election's). */
+  scale: number;
+}
+
+export interface Race {
+  id: number;
+  slug: string;
+  office: LocalizedText;
+  district: LocalizedText;
+}
+
+export interface Party {
+  id: number;
+  slug: string;
+  abbreviation: string;
+  name: string;
+  number: number | null;
+}
+
+export type CandidateStatus = 'listed' | 'invited' | 'registered' | 'published';
+
+export interface CandidateProfile {
+  gender: string | null;
+  raceColor: string | null;
+  lgbt: boolean | null;
+  collective: boolean | null;
+  bio: string | null;
+  links: string[];
+  photoUrl: string | null;
+}
+
+export interface Candidate {
+  id: number;
+  /** Public id, stable in URLs. */
+  key: string;
+  officialId: string | null;
+  name: string;
+  /** The name on the ballot; falls back to the full name. */
+  ballotName: string;
+  ballotNumber: string | null;
+  partyId: number | null;
+  raceId: number;
+  status: CandidateStatus;
+  verified: boolean;
+  elected: boolean;
+  profile: CandidateProfile;
+  publishedAt: string | null;
+}
+
+/** A candidate's published answer; `value` null means they chose "no answer". */
+export interface Answer {
+  statementId: number;
+  value: number | null;
+  justification: string | null;
+  /** Set when an organizer hid the justification; the reason shows in its place. */
+  hiddenReason: string | null;
+}
+
+/** One public change of a published answer. */
+export interface HistoryEntry {
+  seq: number;
+  statementId: number;
+  oldValue: number | null;
+  newValue: number | null;
+  oldJustification: string | null;
+  newJustification: string | null;
+  changedAt: string;
+  hash: string;
+}
+
+/** An election with everything a questionnaire needs, in questionnaire order. */
+export interface ElectionDetail extends Election {
+  topics: Topic[];
+  statements: Statement[];
+  races: Race[];
+  parties: Party[];
+}

@@ -1,0 +1,80 @@
+import type { Db } from '../db/client.js';
+import { findCandidate, listCandidateHistory, listPublishedAnswers, listRaceCandidates } from '../db/repositories/candidates.js';
+import { countCandidatesByRaceAndStatus, findElectionDetail, listElections } from '../db/repositories/elections.js';
+import type { Answer, Candidate, Election, ElectionDetail, HistoryEntry, Race } from '../domain/election.js';
+import { shuffle, type RandomSource } from '../domain/fairness.js';
+import { responseRate, type ResponseRate } from '../domain/response-rate.js';
+
+/* What the public pages show, read from the repositories; no request or response here. */
+
+export async function electionsOverview(db: Db): Promise<Array<{ election: Election; rate: ResponseRate }>> {
+  const elections = await listElections(db);
+  return Promise.all(
+    elections.map(async (election) => ({
+      election,
+      rate: responseRate(await countCandidatesByRaceAndStatus(db, election.id)),
+    })),
+  );
+}
+
+export interface ElectionOverview {
+  election: ElectionDetail;
+  rate: ResponseRate;
+  races: Array<{ race: Race; rate: ResponseRate }>;
+}
+
+export async function electionOverview(db: Db, slug: string): Promise<ElectionOverview | null> {
+  const election = await findElectionDetail(db, slug);
+  if (!election) return null;
+  const counts = await countCandidatesByRaceAndStatus(db, election.id);
+  return {
+    election,
+    rate: responseRate(counts),
+    races: election.races.map((race) => ({ race, rate: responseRate(counts.filter((c) => c.raceId === race.id)) })),
+  };
+}
+
+export interface RacePage {
+  election: ElectionDetail;
+  race: Race;
+  rate: ResponseRate;
+  /** Every candidate of the race in a random order drawn from `random`. */
+  candidates: Array<Candidate & { answered: number }>;
+}
+
+export async function racePage(
+  db: Db,
+  input: { election: string; race: string; random: RandomSource },
+): Promise<RacePage | null> {
+  const election = await findElectionDetail(db, input.election);
+  const race = election?.races.find((r) => r.slug === input.race);
+  if (!election || !race) return null;
+  const candidates = await listRaceCandidates(db, race.id);
+  return {
+    election,
+    race,
+    rate: responseRate(candidates.map((c) => ({ status: c.status, count: 1 }))),
+    candidates: shuffle(candidates, input.random),
+  };
+}
+
+export interface CandidatePage {
+  election: ElectionDetail;
+  race: Race;
+  candidate: Candidate;
+  answers: Answer[];
+  history: HistoryEntry[];
+}
+
+export async function candidatePage(db: Db, input: { election: string; candidate: string }): Promise<CandidatePage | null> {
+  const election = await findElectionDetail(db, input.election);
+  if (!election) return null;
+  const candidate = await findCandidate(db, election.id, input.candidate);
+  const race = candidate && election.races.find((r) => r.id === candidate.raceId);
+  if (!candidate || !race) return null;
+  const [answers, history] = await Promise.all([
+    listPublishedAnswers(db, candidate),
+    listCandidateHistory(db, candidate.id),
+  ]);
+  return { election, race, candidate, answers, history };
+}

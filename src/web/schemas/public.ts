@@ -1,0 +1,27 @@
+import { z } from 'zod';
+
+/* Parameters and queries of the public pages. */
+
+const slug = z.string().regex(/^[a-z0-9]+(?:[-_][a-z0-9]+)*$/).max(100);
+const key = z.string().regex(/^[A-Za-z0-9]+(?:[-_.][A-Za-z0-9]+)*$/).max(100);
+
+export const ElectionParams = z.object({ election: slug });
+export type ElectionParams = z.infer<typeof ElectionParams>;
+
+export const RaceParams = z.object({ election: slug, race: slug });
+export type RaceParams = z.infer<typeof RaceParams>;
+
+export const CandidateParams = z.object({ election: slug, id: key });
+export type CandidateParams = z.infer<typeof CandidateParams>;
+
+/** `seed` fixes the random order of unranked lists, so an order can be reproduced and shared. */
+export const OrderQuery = z.object({
+  seed: z
+    .string()
+    .regex(/^\d{1,10}$/)
+    .transform(Number)
+    .refine((n) => n <= 0xffffffff)
+    .optional()
+    .catch(undefined),
+});
+export type OrderQuery = z.infer<typeof OrderQuery>;

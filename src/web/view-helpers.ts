@@ -1,0 +1,59 @@
+import type { HelperOptions } from 'handlebars';
+import { DEFAULT_LOCALE, isLocale, type Locale } from '../domain/locale.js';
+import { translate } from '../i18n.js';
+
+/*
+ * Handlebars helpers. They read the page's locale from the template's root
+ * context (set by the i18n middleware) and never touch data sources.
+ */
+
+function rootOf(options: HelperOptions): Record<string, unknown> {
+  return (options.data?.root ?? {}) as Record<string, unknown>;
+}
+
+function localeOf(options: HelperOptions): Locale {
+  const locale = rootOf(options).locale;
+  return isLocale(locale) ? locale : DEFAULT_LOCALE;
+}
+
+export const viewHelpers = {
+  /** `{{t "key" name=value}}`: a message in the page's language. */
+  t(key: string, options: HelperOptions): string {
+    return translate(localeOf(options), key, options.hash as Record<string, string | number>);
+  },
+
+  /** `{{url "/e/x"}}`: a site path that keeps an explicit `?lang=` of the current page. */
+  url(target: string, options: HelperOptions): string {
+    const lang = rootOf(options).langParam;
+    if (typeof lang !== 'string') return target;
+    const [pathAndQuery = '', fragment] = target.split('#');
+    const separator = pathAndQuery.includes('?') ? '&' : '?';
+    return `${pathAndQuery}${separator}lang=${encodeURIComponent(lang)}${fragment === undefined ? '' : `#${fragment}`}`;
+  },
+
+  /** `{{date "2028-10-01"}}` or an ISO time: a date in the page's language. */
+  date(value: string, options: HelperOptions): string {
+    if (typeof value !== 'string' || value === '') return '';
+    const time = /^\d{4}-\d{2}-\d{2}$/.test(value) ? new Date(`${value}T12:00:00Z`) : new Date(value);
+    if (Number.isNaN(time.getTime())) return value;
+    return new Intl.DateTimeFormat(localeOf(options), { dateStyle: 'long', timeZone: 'UTC' }).format(time);
+  },
+
+  /** `{{datetime iso}}`: date and time (UTC) in the page's language. */
+  datetime(value: string, options: HelperOptions): string {
+    const time = new Date(value);
+    if (Number.isNaN(time.getTime())) return String(value ?? '');
+    return new Intl.DateTimeFormat(localeOf(options), { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' }).format(
+      time,
+    );
+  },
+
+  /** `{{number n}}`: a number in the page's language. */
+  number(value: number, options: HelperOptions): string {
+    return new Intl.NumberFormat(localeOf(options)).format(value);
+  },
+
+  eq(a: unknown, b: unknown): boolean {
+    return a === b;
+  },
+};

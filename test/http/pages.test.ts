@@ -1,0 +1,160 @@
+import request from 'supertest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LOCALES } from '../../src/domain/locale.js';
+import { writePackage } from '../../src/services/election-packages.js';
+import { createTestContext, type TestContext } from '../helpers/app.js';
+import { expectStrictHtmlPage } from '../helpers/html.js';
+import { loadFixture } from '../helpers/packages.js';
+
+describe('public pages', () => {
+  let ctx: TestContext;
+  const demo = loadFixture('demo-election.json');
+
+  beforeAll(async () => {
+    ctx = await createTestContext();
+    for (const pkg of [demo, loadFixture('small-election.json')]) {
+      const outcome = await writePackage(ctx, { pkg, actor: 'test' });
+      expect(outcome.ok).toBe(true);
+    }
+  });
+  afterAll(() => ctx.close());
+
+  const get = (url: string, headers: Record<string, string> = {}) => request(ctx.app).get(url).set(headers);
+
+  const firstRace = demo.races[0]!;
+  const answered = demo.candidates.find((c) => Object.keys(c.answers ?? {}).length > 0)!;
+  const silent = demo.candidates.find((c) => c.answers === undefined)!;
+  const pages = [
+    '/',
+    `/e/${demo.election.slug}`,
+    `/e/${demo.election.slug}/races/${firstRace.slug}`,
+    `/e/${demo.election.slug}/candidates/${answered.id}`,
+    `/e/${demo.election.slug}/candidates/${silent.id}`,
+  ];
+
+  describe.each(LOCALES)('in %s', (locale) => {
+    it.each(pages)('%s renders with strict headers', async (url) => {
+      expectStrictHtmlPage(await get(`${url}?lang=${locale}`), { lang: locale });
+    });
+
+    it('keeps the chosen language in the page links', async () => {
+      const $ = expectStrictHtmlPage(await get(`/e/${demo.election.slug}?lang=${locale}`), { lang: locale });
+      const internal = $('main a[href^="/"]')
+        .map((_, a) => $(a).attr('href'))
+        .get();
+      expect(internal.length).toBeGreaterThan(0);
+      for (const href of internal) expect(href).toContain(`lang=${locale}`);
+    });
+  });
+
+  it('takes the language from Accept-Language when the link does not say', async () => {
+    expectStrictHtmlPage(await get('/', { 'Accept-Language': 'es-CL,es;q=0.9,en;q=0.5' }), { lang: 'es' });
+    expectStrictHtmlPage(await get('/', { 'Accept-Language': 'fr' }), { lang: 'pt-BR' });
+    expectStrictHtmlPage(await get('/?lang=en', { 'Accept-Language': 'es' }), { lang: 'en' });
+  });
+
+  it('answers unknown pages with a 404 page in the visitor’s language', async () => {
+    const $ = expectStrictHtmlPage(await get('/e/no-such-election?lang=en'), { status: 404, lang: 'en' });
+    expect($('h1').text()).toBe('Page not found');
+    expectStrictHtmlPage(await get('/e/vila-pequena-2028/candidates/nobody'), { status: 404, lang: 'pt-BR' });
+    expectStrictHtmlPage(await get('/e/BAD%20SLUG'), { status: 404, lang: 'pt-BR' });
+  });
+
+  it('lists elections with their response rates', async () => {
+    const $ = expectStrictHtmlPage(await get('/?lang=en'), { lang: 'en' });
+    // Small election: of 4 candidates, ana, bruno and davi published answers.
+    expect($('main').text()).toContain('Vila Pequena test election');
+    expect($('main').text()).toContain('3 of 4 candidates answered (75%)');
+  });
+
+  it('shows an election’s races and topics with their statements', async () => {
+    const $ = expectStrictHtmlPage(await get('/e/vila-pequena-2028?lang=en'), { lang: 'en' });
+    expect($('#races-heading').text()).toBe('Races');
+    // Mayor race: ana and bruno answered; council race: davi answered, carla did not.
+    expect($('main .card').first().text()).toContain('Mayor — Vila Pequena');
+    expect($('main .card').first().text()).toContain('2 of 2 candidates answered (100%)');
+    expect($('main .card').eq(1).text()).toContain('1 of 2 candidates answered (50%)');
+    expect($('details.topic summary').first().text()).toContain('Environment');
+    expect($('details.topic').first().find('li').first().text()).toBe('The city should plant a thousand trees a year.');
+  });
+
+  it('lists a race’s candidates in a seeded random order, marking who has not answered', async () => {
+    const url = `/e/${demo.election.slug}/races/serra-azul-vereador?lang=en`;
+    const order = async (seed: number) => {
+      const $ = expectStrictHtmlPage(await get(`${url}&seed=${seed}`), { lang: 'en' });
+      return $('.candidates .candidate .ballot-name')
+        .map((_, el) => $(el).text())
+        .get();
+    };
+    const first = await order(1);
+    const council = demo.candidates.filter((c) => c.race === 'serra-azul-vereador');
+    expect([...first].sort()).toEqual(council.map((c) => c.ballotName ?? c.name).sort());
+    expect(await order(1)).toEqual(first);
+    expect(await order(2)).not.toEqual(first);
+    // Not by ballot number, not by package order.
+    const byNumber = [...council].sort((a, b) => (a.ballotNumber ?? '').localeCompare(b.ballotNumber ?? ''));
+    expect(first).not.toEqual(byNumber.map((c) => c.ballotName ?? c.name));
+
+    const $ = expectStrictHtmlPage(await get(`/e/vila-pequena-2028/races/vereador?lang=en&seed=7`), { lang: 'en' });
+    const status = (name: string) => $('.candidate').filter((_, el) => $(el).find('.ballot-name').text() === name).find('.status').text();
+    expect(status('Carla')).toBe('has not answered');
+    // davi answered s3 and s4 of the 4 statements.
+    expect(status('Davi Ramos')).toBe('answered 2 of 4');
+  });
+
+  it('shows a candidate’s answers with justifications, labelled on each statement’s own scale', async () => {
+    const $ = expectStrictHtmlPage(await get('/e/vila-pequena-2028/candidates/ana?lang=en'), { lang: 'en' });
+    expect($('h1').text()).toContain('Ana da Praça');
+    const answers = $('.answer')
+      .map((_, el) => ({
+        statement: $(el).find('.statement').text(),
+        value: $(el).find('.value').text().trim(),
+        justification: $(el).find('.justification').text().trim(),
+      }))
+      .get();
+    expect(answers).toEqual([
+      {
+        statement: 'The city should plant a thousand trees a year.',
+        value: 'Strongly agree',
+        justification: 'A cidade perdeu sombra nas últimas décadas.',
+      },
+      { statement: 'The stream should be cleaned up by 2030.', value: 'Agree', justification: '' },
+      // s3 has its own 3-point scale: 3 is "agree" there.
+      {
+        statement: 'Todos os contratos devem ser publicados em até 48 horas.',
+        value: 'Agree',
+        justification: 'Prazo de 48 horas é curto para a equipe atual.',
+      },
+      { statement: 'A câmara deve transmitir todas as sessões ao vivo.', value: 'Chose not to answer', justification: '' },
+    ]);
+    expect($('.links a').attr('href')).toBe('https://example.org/ana');
+  });
+
+  it('says plainly when a candidate has not answered', async () => {
+    const $ = expectStrictHtmlPage(await get('/e/vila-pequena-2028/candidates/carla?lang=en'), { lang: 'en' });
+    expect($('.empty').first().text()).toBe('This candidate has not published answers yet.');
+  });
+
+  it('shows what candidates wrote as text, never as markup', async () => {
+    const pkg = loadFixture('small-election.json');
+    pkg.election.slug = 'xss-test';
+    pkg.candidates[0]!.name = '<img src=x onerror=alert(1)>';
+    pkg.candidates[0]!.ballotName = '<script>alert(1)</script>';
+    pkg.candidates[0]!.answers!.s1!.justification = '"><script>alert(2)</script>';
+    pkg.candidates[0]!.profile!.bio = '<b onmouseover=alert(3)>bio</b>';
+    expect((await writePackage(ctx, { pkg, actor: 'test' })).ok).toBe(true);
+    const res = await get('/e/xss-test/candidates/ana');
+    const $ = expectStrictHtmlPage(res, { lang: 'pt-BR' });
+    expect(res.text).not.toContain('<script>alert');
+    expect(res.text).not.toContain('<img src=x');
+    expect(res.text).not.toContain('<b onmouseover');
+    expect($('h1').text()).toContain('<script>alert(1)</script>');
+    expect($('.justification').first().text()).toBe('"><script>alert(2)</script>');
+  });
+
+  it('reports liveness and the database', async () => {
+    const res = await get('/healthz');
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ status: 'ok', database: 'ok' });
+  });
+});
