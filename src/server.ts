@@ -36,7 +36,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
   const server = await new Promise<Server>((resolve, reject) => {
     const listening = app.listen(config.port, config.host, (error?: Error) => (error ? reject(error) : resolve(listening)));
   });
-  logger.info({ address: server.address() }, 'listening');
+  logger.info({ address: server.address(), url: config.baseUrl }, 'listening');
 
   let closing: Promise<void> | null = null;
   const close = () => {

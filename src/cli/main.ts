@@ -7,6 +7,7 @@ import { systemClock } from '../domain/clock.js';
 import { describePackageError } from '../formats/election-package.js';
 import { localeFromEnvironment, translator, type Translator } from '../i18n.js';
 import { seedDemo } from '../services/demo.js';
+import { verifyDatabase } from '../services/verify.js';
 import {
   exportElectionPackage,
   importElectionPackage,
@@ -87,6 +88,21 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
           return 0;
         });
       }
+      case 'verify':
+        return await withDb(io, async (db) => {
+          await migrateToLatest(db);
+          const report = await verifyDatabase(db, loadConfig(io.env).databaseUrl);
+          for (const fault of report.storage ?? []) io.stderr(`${t('cli.verify.storage', { fault })}\n`);
+          for (const chain of report.chains) {
+            if (chain.break) {
+              io.stderr(`${t('cli.verify.broken', { election: chain.election, seq: chain.break.seq, reason: chain.break.reason })}\n`);
+            } else {
+              io.stdout(`${t('cli.verify.chain', { election: chain.election, count: chain.entries })}\n`);
+            }
+          }
+          io.stdout(`${t(report.ok ? 'cli.verify.ok' : 'cli.verify.failed')}\n`);
+          return report.ok ? 0 : 1;
+        });
       case undefined:
       case 'help':
       case '--help':

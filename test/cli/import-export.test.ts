@@ -107,6 +107,10 @@ describe('concordo import / export', () => {
     expect(() => db.prepare('delete from answer_history').run()).toThrow(/append-only/);
     db.close();
 
+    const verified = await run('verify');
+    expect(verified.code).toBe(0);
+    expect(verified.stdout).toContain('History of “vila-pequena-2028”: 2 entries, chain intact.');
+
     // A package that drops the candidate would erase public history: refused, nothing written.
     const before = sha256(dbFile);
     const without = loadFixture('small-election.json');
@@ -115,6 +119,23 @@ describe('concordo import / export', () => {
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain('the candidate “ana” has a public change history and cannot be removed');
     expect(sha256(dbFile)).toBe(before);
+  });
+
+  it('verify finds history edited behind the database’s back', async () => {
+    await run('import', write('in.json', fixtureText('small-election.json')));
+    const changed = loadFixture('small-election.json');
+    changed.candidates[0]!.answers!.s1 = { value: 1 };
+    await run('import', write('changed.json', changed));
+
+    const db = new SQLite(dbFile);
+    db.exec('drop trigger answer_history_no_update');
+    db.prepare('update answer_history set new_value = 5 where seq = 1').run();
+    db.close();
+
+    const result = await run('verify');
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('History of “vila-pequena-2028” is broken at entry 1: hash does not match content');
+    expect(result.stdout).toContain('Verification FAILED');
   });
 
   it('exports to a file with --out and reports an unknown election', async () => {

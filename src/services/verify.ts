@@ -1,0 +1,31 @@
+import { sql } from 'kysely';
+import { databaseKind, type Db } from '../db/client.js';
+import { listElections } from '../db/repositories/elections.js';
+import { readHistoryChain } from '../db/repositories/history.js';
+import { findChainBreak } from '../domain/history-chain.js';
+
+export interface VerifyReport {
+  ok: boolean;
+  /** SQLite's integrity and foreign-key checks; null on PostgreSQL, which keeps its own. */
+  storage: string[] | null;
+  chains: Array<{ election: string; entries: number; break: { seq: number; reason: string } | null }>;
+}
+
+/** Checks the storage and every election's history chain. */
+export async function verifyDatabase(db: Db, databaseUrl: string): Promise<VerifyReport> {
+  let storage: string[] | null = null;
+  if (databaseKind(databaseUrl) === 'sqlite') {
+    const integrity = await sql<{ integrity_check: string }>`pragma integrity_check`.execute(db);
+    const foreignKeys = await sql<Record<string, unknown>>`pragma foreign_key_check`.execute(db);
+    storage = [
+      ...integrity.rows.map((r) => r.integrity_check).filter((line) => line !== 'ok'),
+      ...foreignKeys.rows.map((r) => `foreign key: ${JSON.stringify(r)}`),
+    ];
+  }
+  const chains = [];
+  for (const election of await listElections(db)) {
+    const entries = await readHistoryChain(db, election.id);
+    chains.push({ election: election.slug, entries: entries.length, break: findChainBreak(entries) });
+  }
+  return { ok: (storage ?? []).length === 0 && chains.every((c) => c.break === null), storage, chains };
+}

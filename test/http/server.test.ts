@@ -1,0 +1,92 @@
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { sql } from 'kysely';
+import { pino } from 'pino';
+import { afterEach, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.js';
+import { startServer, type RunningServer } from '../../src/server.js';
+import { tempDir } from '../helpers/app.js';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+
+/** Starts `node --import tsx src/server.ts` as `npm start` does, and waits for it to listen. */
+function startProcess(env: Record<string, string>) {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+    cwd: root,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => void (stderr += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const listening = new Promise<number>((resolve, reject) => {
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+      for (const line of stdout.split('\n')) {
+        if (!line.includes('"listening"')) continue;
+        resolve((JSON.parse(line) as { address: { port: number } }).address.port);
+      }
+    });
+    void exited.then((code) => reject(new Error(`server exited with ${code}: ${stderr}${stdout}`)));
+  });
+  // A server that is expected to fail never listens; that is not an unhandled rejection.
+  listening.catch(() => undefined);
+  return { child, listening, exited, output: () => stdout + stderr };
+}
+
+describe('the server', () => {
+  const cleanups: Array<() => unknown> = [];
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  });
+
+  it('runs SQLite in WAL mode with foreign keys and synchronous=FULL', async () => {
+    const temp = tempDir();
+    cleanups.push(temp.remove);
+    const config = loadConfig({
+      DATABASE_URL: `sqlite:${path.join(temp.dir, 'c.db')}`,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      SEED_DEMO: 'false',
+    });
+    const running: RunningServer = await startServer(config, pino({ level: 'silent' }));
+    cleanups.push(() => running.close());
+    const pragma = async (name: string) =>
+      Object.values((await sql.raw(`pragma ${name}`).execute(running.db)).rows[0] as object)[0];
+    expect(await pragma('journal_mode')).toBe('wal');
+    expect(await pragma('foreign_keys')).toBe(1);
+    // synchronous: 2 is FULL.
+    expect(await pragma('synchronous')).toBe(2);
+    expect(Number(await pragma('busy_timeout'))).toBeGreaterThan(0);
+  });
+
+  it('starts as `npm start` does, with the demo election on first run, and stops cleanly on SIGTERM', async () => {
+    const temp = tempDir();
+    cleanups.push(temp.remove);
+    const server = startProcess({ PORT: '0', HOST: '127.0.0.1', DATABASE_URL: `sqlite:${path.join(temp.dir, 'c.db')}` });
+    cleanups.push(() => server.child.kill('SIGKILL'));
+    const port = await server.listening;
+    const base = `http://127.0.0.1:${port}`;
+
+    const health = await fetch(`${base}/healthz`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toEqual({ status: 'ok', database: 'ok' });
+    for (const lang of ['pt-BR', 'es', 'en']) {
+      const page = await fetch(`${base}/e/serra-azul-2028?lang=${lang}`);
+      expect(page.status).toBe(200);
+      expect(await page.text()).toContain(`<html lang="${lang}">`);
+    }
+
+    server.child.kill('SIGTERM');
+    expect(await server.exited).toBe(0);
+    expect(server.output()).toContain('"shutting down"');
+  });
+
+  it('refuses to start on a bad setting, naming it', async () => {
+    const server = startProcess({ PORT: 'eighty' });
+    expect(await server.exited).toBe(1);
+    expect(server.output()).toContain('PORT: must be a port number (got "eighty")');
+  });
+});
