@@ -152,6 +152,13 @@ describe('public pages', () => {
     expect($('.justification').first().text()).toBe('"><script>alert(2)</script>');
   });
 
+  it('answers unknown API addresses with the JSON error shape', async () => {
+    const res = await get('/api/v1/nothing-here?lang=en');
+    expect(res.status).toBe(404);
+    expect(res.headers['content-type']).toMatch(/^application\/json/);
+    expect(res.body).toEqual({ error: { code: 'not_found', message: expect.stringContaining('could not find') } });
+  });
+
   it('reports liveness and the database', async () => {
     const res = await get('/healthz');
     expect(res.status).toBe(200);

@@ -84,6 +84,19 @@ describe('the server', () => {
     expect(server.output()).toContain('"shutting down"');
   });
 
+  it('installs a working `concordo` command', async () => {
+    const temp = tempDir();
+    cleanups.push(temp.remove);
+    const child = spawn(process.execPath, ['bin/concordo.js', 'migrate'], {
+      cwd: root,
+      env: { PATH: process.env.PATH ?? '', LANG: 'en_US.UTF-8', DATABASE_URL: `sqlite:${path.join(temp.dir, 'c.db')}` },
+    });
+    let stdout = '';
+    child.stdout.on('data', (chunk: Buffer) => void (stdout += chunk.toString()));
+    expect(await new Promise((resolve) => child.on('exit', resolve))).toBe(0);
+    expect(stdout).toContain('Database is up to date (1 migration applied now).');
+  });
+
   it('refuses to start on a bad setting, naming it', async () => {
     const server = startProcess({ PORT: 'eighty' });
     expect(await server.exited).toBe(1);
