@@ -15,6 +15,9 @@ import { i18n } from './web/middleware/i18n.js';
 import { strictSecurity } from './web/middleware/security.js';
 import { healthRouter } from './web/routes/health.js';
 import { publicRouter } from './web/routes/public.js';
+import { apiRouter } from './web/routes/api.js';
+import { voterRouter } from './web/routes/voter.js';
+import { ElectionCache } from './services/election-cache.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -72,8 +75,11 @@ export function createApp(deps: AppDeps): Express {
     express.static(path.join(root, 'public'), { maxAge: deps.config.nodeEnv === 'production' ? '1d' : 0, index: false }),
   );
 
+  const cache = new ElectionCache(deps.db);
   app.use(healthRouter(deps));
+  app.use('/api/v1', apiRouter({ ...deps, cache }));
   app.use(publicRouter(deps));
+  app.use(voterRouter({ ...deps, cache }));
 
   app.use(notFound);
   app.use(errorHandler(deps.logger));

@@ -17,6 +17,8 @@ export interface ElectionTable {
   scale: number;
   min_answers: number;
   questionnaire_open: Generated<number>;
+  /** Raised whenever what voters are matched against changes; caches compare it. */
+  data_version: Generated<number>;
   created_at: string;
   updated_at: string;
 }

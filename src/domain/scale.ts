@@ -24,8 +24,3 @@ export function scaleLabelKey(value: number, k: number): string {
 export function scalePoints(k: number): Array<{ value: number; labelKey: string }> {
   return Array.from({ length: k }, (_, i) => ({ value: i + 1, labelKey: scaleLabelKey(i + 1, k) }));
 }
-
-/** Position on [−1/2, 1/2] (SPEC §5.2): p(v) = (v − 1)/(k − 1) − 1/2. */
-export function position(value: number, k: number): number {
-  return (value - 1) / (k - 1) - 0.5;
-}

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { pino } from 'pino';
+import { pino, type Logger } from 'pino';
 import { createApp } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { createDb, type Db } from '../../src/db/client.js';
@@ -30,13 +30,16 @@ export interface TestContext {
 }
 
 /** A migrated database in a temporary file and an app over it (not listening). */
-export async function createTestContext(env: Record<string, string> = {}): Promise<TestContext> {
+export async function createTestContext(
+  env: Record<string, string> = {},
+  logger: Logger = pino({ level: 'silent' }),
+): Promise<TestContext> {
   const temp = tempDir();
   const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: `sqlite:${path.join(temp.dir, 'test.db')}`, ...env });
   const db = createDb(config.databaseUrl);
   await migrateToLatest(db);
   const clock = fixedClock();
-  const app = createApp({ config, db, clock, logger: pino({ level: 'silent' }), random: seededRandom(42) });
+  const app = createApp({ config, db, clock, logger, random: seededRandom(42) });
   return {
     db,
     config,

@@ -30,11 +30,15 @@ describe('public pages', () => {
     `/e/${demo.election.slug}/races/${firstRace.slug}`,
     `/e/${demo.election.slug}/candidates/${answered.id}`,
     `/e/${demo.election.slug}/candidates/${silent.id}`,
+    `/e/${demo.election.slug}/quiz`,
+    `/e/${demo.election.slug}/results?race=${firstRace.slug}&a=${'4'.repeat(demo.statements.length)}`,
+    `/e/${demo.election.slug}/compare?c=${answered.id},${silent.id}`,
+    '/methodology',
   ];
 
   describe.each(LOCALES)('in %s', (locale) => {
     it.each(pages)('%s renders with strict headers', async (url) => {
-      expectStrictHtmlPage(await get(`${url}?lang=${locale}`), { lang: locale });
+      expectStrictHtmlPage(await get(`${url}${url.includes('?') ? '&' : '?'}lang=${locale}`), { lang: locale });
     });
 
     it('keeps the chosen language in the page links', async () => {

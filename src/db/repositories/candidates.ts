@@ -26,6 +26,24 @@ export async function listRaceCandidates(db: Db, raceId: number): Promise<Array<
   }));
 }
 
+/** Every candidate of a race, in a fixed order (by id) that callers shuffle or rank. */
+export async function findRaceCandidates(db: Db, raceId: number): Promise<Candidate[]> {
+  const rows = await db.selectFrom('candidates').selectAll().where('race_id', '=', raceId).orderBy('id').execute();
+  return rows.map(toCandidate);
+}
+
+/** Candidates of an election by public ids; unknown ids are left out. */
+export async function findCandidatesByKeys(db: Db, electionId: number, keys: readonly string[]): Promise<Candidate[]> {
+  if (keys.length === 0) return [];
+  const rows = await db
+    .selectFrom('candidates')
+    .selectAll()
+    .where('election_id', '=', electionId)
+    .where('key', 'in', keys)
+    .execute();
+  return rows.map(toCandidate);
+}
+
 /** A candidate of an election by public id, or null. */
 export async function findCandidate(db: Db, electionId: number, key: string): Promise<Candidate | null> {
   const row = await db

@@ -2,6 +2,7 @@ import { historyHash, GENESIS_HASH } from '../../domain/history-chain.js';
 import type { ElectionPackage, PackageAnswer, PackageCandidate } from '../../formats/election-package.js';
 import { PACKAGE_FORMAT } from '../../formats/election-package.js';
 import type { Db } from '../client.js';
+import { bumpDataVersion } from './elections.js';
 import { flag, readLinks, readLocalized, readOptionalLocalized, writeJson } from '../json-columns.js';
 
 /*
@@ -184,6 +185,7 @@ export async function writeElectionPackage(trx: Db, pkg: ElectionPackage, now: s
 
   // Children before parents, once every kept row points at its new parent.
   for (const synced of [candidates, statements, topics, races, parties]) await synced.deleteStale();
+  await bumpDataVersion(trx, electionId);
 
   return {
     electionId,

@@ -81,3 +81,22 @@ function toElection(row: ElectionRow): Election {
     questionnaireOpen: row.questionnaire_open !== 0,
   };
 }
+
+/** The election's id and data version, or null: the cheap check a cache makes per request. */
+export async function findElectionVersion(db: Db, slug: string): Promise<{ id: number; version: number } | null> {
+  const row = await db
+    .selectFrom('elections')
+    .select(['id', 'data_version'])
+    .where('slug', '=', slug)
+    .executeTakeFirst();
+  return row ? { id: row.id, version: row.data_version } : null;
+}
+
+/** Marks a change to what voters are matched against; call in the transaction that makes it. */
+export async function bumpDataVersion(db: Db, electionId: number): Promise<void> {
+  await db
+    .updateTable('elections')
+    .set((eb) => ({ data_version: eb('data_version', '+', 1) }))
+    .where('id', '=', electionId)
+    .execute();
+}

@@ -46,6 +46,7 @@ export function electionView(overview: ElectionOverview, locale: Locale, t: Tran
     title: localize(election.name, locale),
     election: electionHeader(election, locale),
     rate: rateView(overview.rate, t),
+    quizHref: `${paths.election(election.slug)}/quiz`,
     topics: election.topics.map((topic) => ({
       name: localize(topic.name, locale),
       statements: election.statements

@@ -1,0 +1,103 @@
+import type { Db } from '../db/client.js';
+import { findElectionDetail, findElectionVersion } from '../db/repositories/elections.js';
+import { loadRaceAnswers } from '../db/repositories/race-answers.js';
+import type { Candidate, ElectionDetail, Race } from '../domain/election.js';
+import type { CandidateMatrix, MatchQuestionnaire } from '../domain/matching.js';
+
+/** An election as matching needs it: the questionnaire packed, statements indexed. */
+export interface ElectionSnapshot {
+  version: number;
+  detail: ElectionDetail;
+  questionnaire: MatchQuestionnaire;
+  /** Statement key → questionnaire index. */
+  statementIndex: ReadonlyMap<string, number>;
+}
+
+/** One race: its candidates (matrix rows) and their published answers, packed. */
+export interface RaceSnapshot {
+  race: Race;
+  candidates: readonly Candidate[];
+  matrix: CandidateMatrix;
+}
+
+interface Entry {
+  snapshot: ElectionSnapshot;
+  races: Map<number, Promise<RaceSnapshot>>;
+}
+
+/**
+ * Elections and their races' answers held in memory, so matching a race costs
+ * arithmetic only. Each request makes one small query (the election's data
+ * version); when an import or a publication has raised it, in this process or
+ * another, the election is reloaded and its races are reloaded when next asked.
+ */
+export class ElectionCache {
+  private readonly entries = new Map<string, Promise<Entry | null>>();
+
+  constructor(private readonly db: Db) {}
+
+  /** The election, current as of this call, or null when it does not exist. */
+  async election(slug: string): Promise<ElectionSnapshot | null> {
+    return (await this.entry(slug))?.snapshot ?? null;
+  }
+
+  /** The election and one of its races (by slug), or null for either when missing. */
+  async race(slug: string, raceSlug: string): Promise<{ election: ElectionSnapshot; race: RaceSnapshot | null } | null> {
+    const entry = await this.entry(slug);
+    if (!entry) return null;
+    const race = entry.snapshot.detail.races.find((r) => r.slug === raceSlug);
+    if (!race) return { election: entry.snapshot, race: null };
+    let loading = entry.races.get(race.id);
+    if (!loading) {
+      loading = this.loadRace(entry.snapshot, race);
+      entry.races.set(race.id, loading);
+      loading.catch(() => entry.races.delete(race.id));
+    }
+    return { election: entry.snapshot, race: await loading };
+  }
+
+  private async entry(slug: string): Promise<Entry | null> {
+    const current = await findElectionVersion(this.db, slug);
+    if (!current) {
+      this.entries.delete(slug);
+      return null;
+    }
+    const cached = this.entries.get(slug);
+    if (cached) {
+      const entry = await cached;
+      if (entry && entry.snapshot.version === current.version && entry.snapshot.detail.id === current.id) return entry;
+    }
+    const loading = this.loadElection(slug, current.version);
+    this.entries.set(slug, loading);
+    loading.catch(() => this.entries.delete(slug));
+    return loading;
+  }
+
+  private async loadElection(slug: string, version: number): Promise<Entry | null> {
+    const detail = await findElectionDetail(this.db, slug);
+    if (!detail) return null;
+    const topicIndex = new Map(detail.topics.map((t, index) => [t.id, index]));
+    const questionnaire: MatchQuestionnaire = {
+      scales: Uint8Array.from(detail.statements.map((s) => s.scale)),
+      topics: Uint16Array.from(detail.statements.map((s) => topicIndex.get(s.topicId) ?? 0)),
+      topicCount: detail.topics.length,
+    };
+    return {
+      snapshot: {
+        version,
+        detail,
+        questionnaire,
+        statementIndex: new Map(detail.statements.map((s, index) => [s.key, index])),
+      },
+      races: new Map(),
+    };
+  }
+
+  private async loadRace(snapshot: ElectionSnapshot, race: Race): Promise<RaceSnapshot> {
+    const { candidates, values } = await loadRaceAnswers(this.db, {
+      raceId: race.id,
+      statementIds: snapshot.detail.statements.map((s) => s.id),
+    });
+    return { race, candidates, matrix: { candidateCount: candidates.length, values } };
+  }
+}

@@ -1,0 +1,174 @@
+import { Router, type Request, type Response } from 'express';
+import type { AppDeps } from '../../app.js';
+import { findCandidatesByKeys, listPublishedAnswers } from '../../db/repositories/candidates.js';
+import type { ElectionCache, ElectionSnapshot } from '../../services/election-cache.js';
+import { decodeResultStrings, encodeResultStrings, matchVoter, type VoterInputError } from '../../services/matching.js';
+import type { VoterAnswers } from '../../domain/matching.js';
+import { NotFoundError } from '../errors.js';
+import { withQuery } from '../middleware/i18n.js';
+import { parsed, validate } from '../middleware/validate.js';
+import { ElectionParams } from '../schemas/public.js';
+import { CompareQuery, ResultsQuery } from '../schemas/voter.js';
+import { compareView, quizView, resultsView } from '../views/voter.js';
+
+/**
+ * The voter's journey: questionnaire, results, comparison, methodology.
+ * Answers live only in the URL: these pages set no cookies, are not cached,
+ * send no referrer, and their query strings are never logged (see app.ts).
+ */
+export function voterRouter(deps: AppDeps & { cache: ElectionCache }): Router {
+  const router = Router();
+  const privatePage = (res: Response) => {
+    res.set('Cache-Control', 'no-store');
+    res.set('Referrer-Policy', 'no-referrer');
+  };
+
+  router.get('/methodology', (_req, res) => {
+    res.render('pages/methodology', { title: res.locals.t('methodology.title') });
+  });
+
+  router.get('/e/:election/quiz', validate('params', ElectionParams), async (req, res) => {
+    privatePage(res);
+    const params = parsed(res, 'params', ElectionParams);
+    const election = await deps.cache.election(params.election);
+    if (!election) throw new NotFoundError();
+    // A link back from the results brings the voter's answers to change them.
+    const query = ResultsQuery.safeParse(req.query);
+    const previous =
+      query.success && query.data.a !== undefined ? decodeResultStrings(election, { a: query.data.a, w: query.data.w }) : null;
+    res.render(
+      'pages/quiz',
+      quizView(election, {
+        locale: res.locals.locale,
+        t: res.locals.t,
+        race: query.success ? query.data.race : undefined,
+        voter: previous && previous.errors.length === 0 ? previous.voter : null,
+        errors: [],
+      }),
+    );
+  });
+
+  router.get('/e/:election/results', validate('params', ElectionParams), async (req, res) => {
+    privatePage(res);
+    const params = parsed(res, 'params', ElectionParams);
+    const election = await deps.cache.election(params.election);
+    if (!election) throw new NotFoundError();
+
+    // The questionnaire form sends one field per statement: turn it into the short, shareable URL.
+    if (Object.keys(req.query).some((key) => key.startsWith('v_'))) {
+      const voter = voterFromForm(election, req.query as Record<string, unknown>);
+      const { a, w } = encodeResultStrings(voter);
+      const race = typeof req.query.race === 'string' && req.query.race !== '' ? req.query.race : null;
+      const target = withQuery(`/e/${encodeURIComponent(params.election)}/results`, {
+        race,
+        a,
+        w,
+        lang: typeof res.locals.langParam === 'string' ? res.locals.langParam : null,
+      });
+      res.redirect(303, target);
+      return;
+    }
+
+    const query = ResultsQuery.safeParse(req.query);
+    const quizAgain = (
+      errors: VoterInputError[],
+      voter: VoterAnswers | null,
+      race: string | undefined,
+      tooFew?: { counted: number; required: number },
+    ) => {
+      res
+        .status(400)
+        .render('pages/quiz', quizView(election, { locale: res.locals.locale, t: res.locals.t, race, voter, errors, tooFew }));
+    };
+    if (!query.success) {
+      quizAgain([{ field: 'a', code: 'bad_character', params: {} }], null, undefined);
+      return;
+    }
+    if (query.data.a === undefined) {
+      res.redirect(303, withQuery(`/e/${encodeURIComponent(params.election)}/quiz`, { race: query.data.race ?? null }));
+      return;
+    }
+    const { a, w } = query.data;
+    const method = query.data.m ?? 'cityblock';
+    const missing = query.data.miss ?? 'penalty';
+    const result = await matchVoter(deps.cache, {
+      election: params.election,
+      race: query.data.race,
+      decode: (snapshot) => decodeResultStrings(snapshot, { a, w }),
+      settings: { method, missing, seed: query.data.seed },
+      random: deps.random,
+    });
+    if (result.kind === 'no_election') throw new NotFoundError();
+    if (result.kind === 'invalid') {
+      quizAgain(result.errors, result.voter, query.data.race);
+      return;
+    }
+    if (!result.outcome.ok) {
+      quizAgain([], result.voter, result.race.race.slug, result.outcome);
+      return;
+    }
+    res.render(
+      'pages/results',
+      resultsView(result, {
+        locale: res.locals.locale,
+        t: res.locals.t,
+        method,
+        missing,
+        shareUrl: `${deps.config.baseUrl}${shareablePath(req)}`,
+      }),
+    );
+  });
+
+  router.get('/e/:election/compare', validate('params', ElectionParams), async (req, res) => {
+    privatePage(res);
+    const params = parsed(res, 'params', ElectionParams);
+    const election = await deps.cache.election(params.election);
+    if (!election) throw new NotFoundError();
+    const query = CompareQuery.safeParse(req.query);
+    if (!query.success) throw new NotFoundError();
+    const candidates = await findCandidatesByKeys(deps.db, election.detail.id, query.data.c);
+    if (candidates.length !== query.data.c.length) throw new NotFoundError();
+    // Columns in the order the voter chose them.
+    candidates.sort((x, y) => query.data.c.indexOf(x.key) - query.data.c.indexOf(y.key));
+    const answers = await Promise.all(candidates.map((c) => listPublishedAnswers(deps.db, c)));
+    const decoded = query.data.a === undefined ? null : decodeResultStrings(election, { a: query.data.a, w: query.data.w });
+    res.render(
+      'pages/compare',
+      compareView(election, {
+        locale: res.locals.locale,
+        t: res.locals.t,
+        candidates: candidates.map((candidate, i) => ({ candidate, answers: answers[i]! })),
+        voter: decoded && decoded.errors.length === 0 ? decoded.voter : null,
+        backToResults:
+          query.data.a === undefined
+            ? null
+            : withQuery(`/e/${encodeURIComponent(params.election)}/results`, {
+                race: query.data.race ?? null,
+                a: query.data.a,
+                w: query.data.w ?? null,
+              }),
+      }),
+    );
+  });
+
+  return router;
+}
+
+/** The voter's answers from the questionnaire form's fields `v_<statement>` and `w_<statement>`. */
+function voterFromForm(election: ElectionSnapshot, query: Record<string, unknown>): VoterAnswers {
+  const count = election.detail.statements.length;
+  const values = new Uint8Array(count);
+  const weights = new Uint8Array(count).fill(1);
+  election.detail.statements.forEach((statement, s) => {
+    const value = Number(query[`v_${statement.key}`]);
+    if (Number.isInteger(value) && value >= 1 && value <= election.questionnaire.scales[s]!) values[s] = value;
+    const weight = Number(query[`w_${statement.key}`]);
+    if (weight === 0 || weight === 2) weights[s] = weight;
+  });
+  return { values, weights };
+}
+
+/** The results path without the page language, so whoever opens a shared link reads it in theirs. */
+function shareablePath(req: Request): string {
+  return withQuery(req.originalUrl, { lang: null, seed: null });
+}

@@ -1,0 +1,205 @@
+import { agreementMark } from '../../domain/comparison.js';
+import type { Answer, Candidate, Party } from '../../domain/election.js';
+import { localize, type Locale } from '../../domain/locale.js';
+import type { Method, MissingPolicy, VoterAnswers } from '../../domain/matching.js';
+import { scaleLabelKey, scalePoints } from '../../domain/scale.js';
+import type { Translator } from '../../i18n.js';
+import type { ElectionSnapshot } from '../../services/election-cache.js';
+import { encodeResultStrings, type MatchResult, type VoterInputError } from '../../services/matching.js';
+import { paths } from './public.js';
+
+/* View-models of the voter's pages: plain, localized data for the templates. */
+
+const electionPaths = {
+  quiz: (e: string) => `/e/${encodeURIComponent(e)}/quiz`,
+  results: (e: string) => `/e/${encodeURIComponent(e)}/results`,
+  compare: (e: string) => `/e/${encodeURIComponent(e)}/compare`,
+};
+
+function raceLabel(race: { office: Parameters<typeof localize>[0]; district: Parameters<typeof localize>[0] }, locale: Locale) {
+  return `${localize(race.office, locale)} — ${localize(race.district, locale)}`;
+}
+
+function partyOf(partyId: number | null, parties: readonly Party[]) {
+  const party = parties.find((p) => p.id === partyId);
+  return party ? { abbreviation: party.abbreviation, name: party.name } : null;
+}
+
+function errorMessage(error: VoterInputError, t: Translator): string {
+  return t(`voter.error.${error.code}`, error.params);
+}
+
+export function quizView(
+  election: ElectionSnapshot,
+  input: {
+    locale: Locale;
+    t: Translator;
+    race: string | undefined;
+    voter: VoterAnswers | null;
+    errors: VoterInputError[];
+    tooFew?: { counted: number; required: number } | undefined;
+  },
+) {
+  const { detail } = election;
+  const { locale, t } = input;
+  const districts = new Map<string, Array<{ slug: string; office: string; selected: boolean }>>();
+  for (const race of detail.races) {
+    const district = localize(race.district, locale);
+    const list = districts.get(district) ?? [];
+    list.push({ slug: race.slug, office: localize(race.office, locale), selected: race.slug === input.race });
+    districts.set(district, list);
+  }
+  const errors = input.errors.map((error) => ({
+    message: errorMessage(error, t),
+    href: error.field === 'race' ? '#race' : `#statement-${String(error.params.statement ?? detail.statements[0]?.key ?? '')}`,
+  }));
+  if (input.tooFew) {
+    errors.push({ message: t('voter.error.too_few', input.tooFew), href: `#statement-${detail.statements[0]?.key ?? ''}` });
+  }
+  let number = 0;
+  return {
+    title: `${t('quiz.title')} · ${localize(detail.name, locale)}`,
+    election: { name: localize(detail.name, locale), href: paths.election(detail.slug) },
+    action: electionPaths.results(detail.slug),
+    errors,
+    raceError: input.errors.some((e) => e.field === 'race'),
+    singleRace: detail.races.length === 1 ? detail.races[0]!.slug : null,
+    districts: [...districts].map(([name, races]) => ({ name, races })),
+    minAnswers: detail.minAnswers,
+    total: detail.statements.length,
+    topics: detail.topics.map((topic, topicIndex) => ({
+      name: localize(topic.name, locale),
+      id: `topic-${topicIndex + 1}`,
+      statements: detail.statements.flatMap((statement, s) => {
+        if (statement.topicId !== topic.id) return [];
+        number += 1;
+        const value = input.voter?.values[s] ?? 0;
+        const weight = input.voter?.weights[s] ?? 1;
+        return [
+          {
+            key: statement.key,
+            number,
+            text: localize(statement.text, locale),
+            context: statement.context === null ? null : localize(statement.context, locale),
+            points: scalePoints(statement.scale).map((point) => ({
+              value: point.value,
+              label: t(point.labelKey),
+              checked: point.value === value,
+            })),
+            skipped: value === 0,
+            mattersMore: weight === 2,
+            ignored: weight === 0,
+          },
+        ];
+      }),
+    })),
+  };
+}
+
+export function resultsView(
+  result: Extract<MatchResult, { kind: 'matched' }>,
+  input: { locale: Locale; t: Translator; method: Method; missing: MissingPolicy; shareUrl: string },
+) {
+  const { election, race, voter, outcome } = result;
+  if (!outcome.ok) throw new Error('results need a successful match');
+  const { detail } = election;
+  const { locale, t } = input;
+  const topics = detail.topics.map((topic) => localize(topic.name, locale));
+  const { a, w } = encodeResultStrings(voter);
+  const rankCounts = new Map<number, number>();
+  for (const r of outcome.results) rankCounts.set(r.rank, (rankCounts.get(r.rank) ?? 0) + 1);
+  const answeredAny = (row: number) => {
+    const start = row * detail.statements.length;
+    return race.matrix.values.subarray(start, start + detail.statements.length).some((v) => v > 0);
+  };
+  const candidateLink = (c: Candidate) => ({
+    key: c.key,
+    ballotName: c.ballotName,
+    ballotNumber: c.ballotNumber,
+    party: partyOf(c.partyId, detail.parties),
+    href: paths.candidate(detail.slug, c.key),
+  });
+  return {
+    title: `${t('results.title')} · ${raceLabel(race.race, locale)}`,
+    election: { name: localize(detail.name, locale), href: paths.election(detail.slug) },
+    race: { name: raceLabel(race.race, locale), slug: race.race.slug },
+    counted: t('results.counted', { count: outcome.counted }),
+    methodLabel: t(`method.${input.method}`),
+    missingLabel: t(`missing.${input.missing}`),
+    methods: (['cityblock', 'euclidean', 'agreement'] as const).map((m) => ({ value: m, label: t(`method.${m}`), selected: m === input.method })),
+    policies: (['penalty', 'neutral'] as const).map((m) => ({ value: m, label: t(`missing.${m}`), selected: m === input.missing })),
+    topics,
+    ranked: outcome.results.map((r) => ({
+      ...candidateLink(race.candidates[r.candidate]!),
+      rank: r.rank,
+      tied: (rankCounts.get(r.rank) ?? 0) > 1,
+      percent: r.percent,
+      topics: r.topics.map((score, i) => ({
+        name: topics[i]!,
+        percent: score === null ? null : Math.floor(score + 0.5 + 1e-9),
+      })),
+    })),
+    unranked: outcome.unranked.map((row) => ({
+      ...candidateLink(race.candidates[row]!),
+      reason: answeredAny(row) ? t('results.unrankedNoneOfYours') : t('results.unrankedNoAnswers'),
+    })),
+    hidden: { race: race.race.slug, a, w },
+    action: electionPaths.results(detail.slug),
+    compareAction: electionPaths.compare(detail.slug),
+    editHref: `${electionPaths.quiz(detail.slug)}?race=${encodeURIComponent(race.race.slug)}&a=${encodeURIComponent(a)}${w ? `&w=${w}` : ''}`,
+    shareUrl: input.shareUrl,
+  };
+}
+
+export function compareView(
+  election: ElectionSnapshot,
+  input: {
+    locale: Locale;
+    t: Translator;
+    candidates: Array<{ candidate: Candidate; answers: Answer[] }>;
+    voter: VoterAnswers | null;
+    backToResults: string | null;
+  },
+) {
+  const { detail } = election;
+  const { locale, t } = input;
+  const answerMaps = input.candidates.map(({ answers }) => new Map(answers.map((a) => [a.statementId, a])));
+  return {
+    title: `${t('compare.title')} · ${localize(detail.name, locale)}`,
+    election: { name: localize(detail.name, locale), href: paths.election(detail.slug) },
+    hasVoter: input.voter !== null,
+    backToResults: input.backToResults,
+    candidates: input.candidates.map(({ candidate }) => ({
+      ballotName: candidate.ballotName,
+      party: partyOf(candidate.partyId, detail.parties),
+      href: paths.candidate(detail.slug, candidate.key),
+      published: candidate.status === 'published',
+    })),
+    columnCount: input.candidates.length + (input.voter ? 2 : 1),
+    topics: detail.topics.map((topic) => ({
+      name: localize(topic.name, locale),
+      statements: detail.statements.flatMap((statement, s) => {
+        if (statement.topicId !== topic.id) return [];
+        const voterValue = input.voter ? input.voter.values[s]! || null : null;
+        return [
+          {
+            text: localize(statement.text, locale),
+            voter: voterValue === null ? null : t(scaleLabelKey(voterValue, statement.scale)),
+            cells: answerMaps.map((answers) => {
+              const answer = answers.get(statement.id);
+              const value = answer?.value ?? null;
+              const mark = input.voter ? agreementMark({ voter: voterValue, candidate: value, scale: statement.scale }) : null;
+              return {
+                label: answer === undefined ? t('answer.notAnswered') : value === null ? t('answer.noAnswer') : t(scaleLabelKey(value, statement.scale)),
+                justification: answer?.justification ?? null,
+                hiddenReason: answer?.hiddenReason ?? null,
+                mark,
+                markLabel: mark === null ? null : t(`compare.mark.${mark}`),
+              };
+            }),
+          },
+        ];
+      }),
+    })),
+  };
+}
