@@ -18,6 +18,10 @@ import { publicRouter } from './web/routes/public.js';
 import { apiRouter } from './web/routes/api.js';
 import { voterRouter } from './web/routes/voter.js';
 import { ElectionCache } from './services/election-cache.js';
+import { createMailer, type Mailer } from './services/mailer.js';
+import { accountMiddleware } from './web/middleware/auth.js';
+import { adminRouter } from './web/routes/admin.js';
+import { candidateRouter } from './web/routes/candidate.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -29,6 +33,10 @@ export interface AppDeps {
   logger: Logger;
   /** Random numbers for neutral orderings when the request gives no seed. */
   random: RandomSource;
+  /** Signs CSRF tokens; see services/secret.ts. */
+  secret: string;
+  /** Sends e-mail; by default SMTP or the outbox (services/mailer.ts). */
+  mailer?: Mailer;
 }
 
 /** The Express application: middleware, views, routers, 404 and the error handler. It does not listen. */
@@ -76,10 +84,15 @@ export function createApp(deps: AppDeps): Express {
   );
 
   const cache = new ElectionCache(deps.db);
+  const mailer = deps.mailer ?? createMailer(deps);
+  const account = accountMiddleware({ ...deps, mailer });
+  app.set('trust proxy', deps.config.trustProxy);
   app.use(healthRouter(deps));
   app.use('/api/v1', apiRouter({ ...deps, cache }));
   app.use(publicRouter(deps));
   app.use(voterRouter({ ...deps, cache }));
+  app.use(candidateRouter({ ...deps, mailer, account }));
+  app.use(adminRouter({ ...deps, mailer, account }));
 
   app.use(notFound);
   app.use(errorHandler(deps.logger));

@@ -25,6 +25,29 @@ const configSchema = z
     CAMPAIGN_PERIOD: booleanFromEnv.default(true),
     SEED_DEMO: booleanFromEnv.default(true),
     SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
+    COOKIE_SECURE: booleanFromEnv.optional(),
+    TRUST_PROXY: z
+      .string()
+      .regex(/^(true|false|\d{1,2}|[\d.:/a-f, ]+|loopback|linklocal|uniquelocal)$/i, 'must be true, false, a hop count or addresses')
+      .default('false'),
+    SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+    SMTP_URL: z
+      .string()
+      .regex(/^smtps?:\/\/.+/, 'must start with smtp:// or smtps://')
+      .optional(),
+    MAIL_FROM: z.string().min(3).default('Concordo <no-reply@localhost>'),
+    INVITATION_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(14),
+    RESET_TTL_MINUTES: z.coerce.number().int().min(5).max(10_080).default(120),
+    SESSION_IDLE_MINUTES: z.coerce.number().int().min(5).max(43_200).default(720),
+    SESSION_ABSOLUTE_HOURS: z.coerce.number().int().min(1).max(8_760).default(168),
+    PASSWORD_SCRYPT_LOG_N: z.coerce.number().int().min(10).max(20).default(17),
+    JUSTIFICATION_MAX_LENGTH: z.coerce.number().int().min(100).max(10_000).default(1_500),
+    LOGIN_MAX_FAILURES_PER_ACCOUNT: z.coerce.number().int().min(1).max(100_000).default(100),
+    LOGIN_MAX_FAILURES_PER_IP: z.coerce.number().int().min(1).max(1_000_000).default(1_000),
+  })
+  .refine((env) => env.NODE_ENV !== 'production' || env.PASSWORD_SCRYPT_LOG_N >= 17, {
+    path: ['PASSWORD_SCRYPT_LOG_N'],
+    message: 'must be at least 17 in production',
   })
   .transform((env) => ({
     nodeEnv: env.NODE_ENV,
@@ -36,10 +59,32 @@ const configSchema = z
     campaignPeriod: env.CAMPAIGN_PERIOD,
     seedDemo: env.SEED_DEMO,
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+    // Secure cookies (and the __Host- prefix) everywhere but in tests over plain HTTP.
+    cookieSecure: env.COOKIE_SECURE ?? env.NODE_ENV !== 'test',
+    trustProxy: parseTrustProxy(env.TRUST_PROXY),
+    secret: env.SECRET ?? null,
+    smtpUrl: env.SMTP_URL ?? null,
+    mailFrom: env.MAIL_FROM,
+    invitationTtlDays: env.INVITATION_TTL_DAYS,
+    resetTtlMinutes: env.RESET_TTL_MINUTES,
+    sessionIdleMinutes: env.SESSION_IDLE_MINUTES,
+    sessionAbsoluteHours: env.SESSION_ABSOLUTE_HOURS,
+    passwordScryptLogN: env.PASSWORD_SCRYPT_LOG_N,
+    justificationMaxLength: env.JUSTIFICATION_MAX_LENGTH,
+    loginMaxFailuresPerAccount: env.LOGIN_MAX_FAILURES_PER_ACCOUNT,
+    loginMaxFailuresPerIp: env.LOGIN_MAX_FAILURES_PER_IP,
   }));
 
+/** Express's `trust proxy`: a boolean, a hop count, or addresses and subnet names. */
+function parseTrustProxy(value: string): boolean | number | string {
+  if (/^true$/i.test(value)) return true;
+  if (/^false$/i.test(value)) return false;
+  if (/^\d+$/.test(value)) return Number(value);
+  return value;
+}
+
 /** Variables whose values may hold credentials: never echoed in errors or logs. */
-const SECRET_VARIABLES = new Set(['DATABASE_URL', 'SMTP_URL']);
+const SECRET_VARIABLES = new Set(['DATABASE_URL', 'SMTP_URL', 'SECRET']);
 
 /** The validated, frozen configuration of one process. */
 export type Config = Readonly<z.output<typeof configSchema>>;

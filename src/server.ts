@@ -8,6 +8,7 @@ import { migrateToLatest } from './db/migrate.js';
 import { systemClock } from './domain/clock.js';
 import { createLogger } from './logger.js';
 import { seedDemoIfEmpty } from './services/demo.js';
+import { serverSecret } from './services/secret.js';
 
 export interface RunningServer {
   server: Server;
@@ -32,7 +33,8 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     await db.destroy();
     throw error;
   }
-  const app = createApp({ config, db, clock: systemClock, logger, random: Math.random });
+  const secret = await serverSecret(db, config.secret);
+  const app = createApp({ config, db, clock: systemClock, logger, random: Math.random, secret });
   const server = await new Promise<Server>((resolve, reject) => {
     const listening = app.listen(config.port, config.host, (error?: Error) => (error ? reject(error) : resolve(listening)));
   });

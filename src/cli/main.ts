@@ -1,5 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
+import { pino } from 'pino';
+import { z } from 'zod';
 import { ConfigError, loadConfig } from '../config.js';
 import { createDb, type Db } from '../db/client.js';
 import { migrateToLatest } from '../db/migrate.js';
@@ -7,6 +9,10 @@ import { systemClock } from '../domain/clock.js';
 import { describePackageError } from '../formats/election-package.js';
 import { localeFromEnvironment, translator, type Translator } from '../i18n.js';
 import { seedDemo } from '../services/demo.js';
+import { createAdmin } from '../services/auth.js';
+import { inviteCandidates } from '../services/invitations.js';
+import { createMailer } from '../services/mailer.js';
+import { ADMIN_SETUP_PATH } from '../web/routes/admin.js';
 import { verifyDatabase } from '../services/verify.js';
 import {
   exportElectionPackage,
@@ -88,6 +94,51 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
           return 0;
         });
       }
+      case 'invite': {
+        const { positionals, values } = parse(rest, { candidate: { type: 'string' }, print: { type: 'boolean' } }, t);
+        const election = positionals[0];
+        if (!election) throw new UsageError(t('cli.missingArgument', { name: '<election>' }));
+        return await withDb(io, async (db) => {
+          await migrateToLatest(db);
+          const config = loadConfig(io.env);
+          const mailer = createMailer({ config, db, clock: systemClock, logger: pino({ level: 'error' }, pino.destination(2)) });
+          const outcome = await inviteCandidates({ db, clock: systemClock, config, mailer }, { election, candidate: values.candidate });
+          if (!outcome.ok) {
+            io.stderr(`${outcome.problem === 'no_election' ? t('cli.noSuchElection', { election }) : t('cli.invite.noCandidate', { candidate: values.candidate ?? '' })}\n`);
+            return 1;
+          }
+          for (const skipped of outcome.skipped) io.stderr(`${t('cli.invite.registered', { candidate: skipped.candidate })}\n`);
+          for (const invitation of outcome.invitations) {
+            // --print: one "candidate-id<TAB>link" line each on standard output, for messaging apps.
+            if (values.print) io.stdout(`${invitation.candidate}\t${invitation.link}\n`);
+            if (invitation.emailedTo) io.stderr(`${t('cli.invite.sent', { candidate: invitation.candidate, email: invitation.emailedTo })}\n`);
+            else if (!values.print) io.stderr(`${t('cli.invite.noEmail', { candidate: invitation.candidate })}\n`);
+          }
+          io.stderr(`${t('cli.invite.summary', { count: outcome.invitations.length, days: config.invitationTtlDays })}\n`);
+          return 0;
+        });
+      }
+      case 'create-admin': {
+        const { positionals } = parse(rest, {}, t);
+        const email = positionals[0];
+        if (!email) throw new UsageError(t('cli.missingArgument', { name: '<email>' }));
+        if (!z.email().safeParse(email).success) {
+          io.stderr(`${t('cli.admin.badEmail', { email })}\n`);
+          return 1;
+        }
+        return await withDb(io, async (db) => {
+          await migrateToLatest(db);
+          const config = loadConfig(io.env);
+          const created = await createAdmin({ db, clock: systemClock, config }, { email, path: ADMIN_SETUP_PATH });
+          if (!created.ok) {
+            io.stderr(`${t('cli.admin.taken', { email })}\n`);
+            return 1;
+          }
+          io.stderr(`${t('cli.admin.created', { email })}\n`);
+          io.stdout(`${created.link}\n`);
+          return 0;
+        });
+      }
       case 'verify':
         return await withDb(io, async (db) => {
           await migrateToLatest(db);
@@ -125,9 +176,9 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
   }
 }
 
-function parse(args: readonly string[], options: Record<string, { type: 'string' | 'boolean' }>, t: Translator) {
+function parse<const O extends Record<string, { type: 'string' | 'boolean' }>>(args: readonly string[], options: O, t: Translator) {
   try {
-    return parseArgs({ args: [...args], options, allowPositionals: true, strict: true });
+    return parseArgs({ args: [...args], options, allowPositionals: true, strict: true } as const);
   } catch (error) {
     const option = /'([^']+)'/.exec(error instanceof Error ? error.message : '')?.[1] ?? String(error);
     throw new UsageError(t('cli.unknownOption', { option }));

@@ -126,6 +126,8 @@ export interface AnswerHistoryTable {
   changed_at: string;
   prev_hash: string;
   hash: string;
+  /** `candidate`, `import`, or `organizer:<e-mail>` when an organizer acted at the candidate's request. */
+  actor: Generated<string>;
 }
 
 export interface UserTable {
@@ -145,6 +147,13 @@ export interface SessionTable {
   created_at: string;
   last_seen_at: string;
   expires_at: string;
+  /** For an organizer's session: the candidate they act for, at that candidate's request. */
+  acting_candidate_id: number | null;
+}
+
+export interface SettingTable {
+  key: string;
+  value: string;
 }
 
 export interface InvitationTable {
@@ -206,6 +215,7 @@ export interface Database {
   outbox: OutboxTable;
   moderation_log: ModerationLogTable;
   audit_log: AuditLogTable;
+  settings: SettingTable;
 }
 
 export type ElectionRow = Selectable<ElectionTable>;

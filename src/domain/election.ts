@@ -102,6 +102,8 @@ export interface HistoryEntry {
   newJustification: string | null;
   changedAt: string;
   hash: string;
+  /** Who made the change: `candidate`, `import`, or `organizer:<e-mail>` at the candidate's request. */
+  actor: string;
 }
 
 /** An election with everything a questionnaire needs, in questionnaire order. */

@@ -21,6 +21,8 @@ export interface HistoryEntryContent {
   newJustification: string | null;
   /** ISO 8601, UTC. */
   changedAt: string;
+  /** Who made the change: `candidate`, `import`, or `organizer:<e-mail>`. */
+  actor: string;
 }
 
 /** SHA-256 (hex) over the previous hash and the entry, as a JSON array in a fixed order. */
@@ -35,6 +37,7 @@ export function historyHash(prevHash: string, entry: HistoryEntryContent): strin
     entry.oldJustification,
     entry.newJustification,
     entry.changedAt,
+    entry.actor,
   ]);
   return createHash('sha256').update(canonical, 'utf8').digest('hex');
 }

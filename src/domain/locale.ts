@@ -26,3 +26,12 @@ export function localize(text: LocalizedText | null | undefined, locale: Locale)
 export function hasLocale(text: LocalizedText | null | undefined, locale: Locale): boolean {
   return typeof text === 'string' || (text !== null && text !== undefined && text[locale] !== undefined);
 }
+
+const SPANISH_SPEAKING = new Set(['AR', 'BO', 'CL', 'CO', 'CR', 'CU', 'DO', 'EC', 'ES', 'GQ', 'GT', 'HN', 'MX', 'NI', 'PA', 'PE', 'PR', 'PY', 'SV', 'UY', 'VE']);
+
+/** The language an election's messages to candidates are written in, from its country. */
+export function localeForCountry(country: string): Locale {
+  if (country === 'BR' || country === 'PT' || country === 'AO' || country === 'MZ') return 'pt-BR';
+  if (SPANISH_SPEAKING.has(country)) return 'es';
+  return 'en';
+}

@@ -39,7 +39,7 @@ export async function createTestContext(
   const db = createDb(config.databaseUrl);
   await migrateToLatest(db);
   const clock = fixedClock();
-  const app = createApp({ config, db, clock, logger, random: seededRandom(42) });
+  const app = createApp({ config, db, clock, logger, random: seededRandom(42), secret: 'test-secret-of-at-least-32-characters!' });
   return {
     db,
     config,

@@ -15,6 +15,7 @@ function chain(count: number): ChainedEntry[] {
       oldJustification: null,
       newJustification: `razão ${seq}`,
       changedAt: `2028-09-0${seq}T10:00:00.000Z`,
+      actor: 'candidate',
     };
     const hash = historyHash(prevHash, content);
     entries.push({ ...content, prevHash, hash });
@@ -27,7 +28,7 @@ describe('history hash chain', () => {
   it('hashes the previous hash and the entry as a JSON array (anyone can recompute it)', () => {
     const entry = chain(1)[0]!;
     const expected = createHash('sha256')
-      .update(JSON.stringify([GENESIS_HASH, 1, 'c1', 's01', 2, 4, null, 'razão 1', '2028-09-01T10:00:00.000Z']))
+      .update(JSON.stringify([GENESIS_HASH, 1, 'c1', 's01', 2, 4, null, 'razão 1', '2028-09-01T10:00:00.000Z', 'candidate']))
       .digest('hex');
     expect(entry.hash).toBe(expected);
   });

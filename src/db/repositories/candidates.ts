@@ -88,6 +88,7 @@ export async function listCandidateHistory(db: Db, candidateId: number): Promise
     newJustification: r.new_justification,
     changedAt: r.changed_at,
     hash: r.hash,
+    actor: r.actor,
   }));
 }
 

@@ -1,8 +1,8 @@
-import { historyHash, GENESIS_HASH } from '../../domain/history-chain.js';
 import type { ElectionPackage, PackageAnswer, PackageCandidate } from '../../formats/election-package.js';
 import { PACKAGE_FORMAT } from '../../formats/election-package.js';
 import type { Db } from '../client.js';
 import { bumpDataVersion } from './elections.js';
+import { historyWriter } from './history.js';
 import { flag, readLinks, readLocalized, readOptionalLocalized, writeJson } from '../json-columns.js';
 
 /*
@@ -173,6 +173,7 @@ export async function writeElectionPackage(trx: Db, pkg: ElectionPackage, now: s
           old: change.old,
           next: change.next,
           changedAt: now,
+          actor: 'import',
         });
       }
     }
@@ -379,63 +380,6 @@ async function syncByKey(
     await db.deleteFrom(spec.table).where('id', 'in', stale.map((row) => row.id)).execute();
   }
   return { ids, deleteStale };
-}
-
-/** Appends entries to an election's hash chain, continuing from its last entry. */
-async function historyWriter(trx: Db, electionId: number) {
-  const last = await trx
-    .selectFrom('answer_history')
-    .select(['seq', 'hash'])
-    .where('election_id', '=', electionId)
-    .orderBy('seq', 'desc')
-    .limit(1)
-    .executeTakeFirst();
-  let seq = last?.seq ?? 0;
-  let prevHash = last?.hash ?? GENESIS_HASH;
-  let count = 0;
-  return {
-    appended: () => count,
-    async append(entry: {
-      candidateId: number;
-      candidateKey: string;
-      statementId: number;
-      statementKey: string;
-      old: PackageAnswer | null;
-      next: PackageAnswer | null;
-      changedAt: string;
-    }) {
-      seq += 1;
-      const content = {
-        seq,
-        candidate: entry.candidateKey,
-        statement: entry.statementKey,
-        oldValue: entry.old?.value ?? null,
-        newValue: entry.next?.value ?? null,
-        oldJustification: entry.old?.justification ?? null,
-        newJustification: entry.next?.justification ?? null,
-        changedAt: entry.changedAt,
-      };
-      const hash = historyHash(prevHash, content);
-      await trx
-        .insertInto('answer_history')
-        .values({
-          election_id: electionId,
-          seq,
-          candidate_id: entry.candidateId,
-          statement_id: entry.statementId,
-          old_value: content.oldValue,
-          new_value: content.newValue,
-          old_justification: content.oldJustification,
-          new_justification: content.newJustification,
-          changed_at: content.changedAt,
-          prev_hash: prevHash,
-          hash,
-        })
-        .execute();
-      prevHash = hash;
-      count += 1;
-    },
-  };
 }
 
 function toAnswer(row: { value: number | null; justification: string | null }): PackageAnswer {

@@ -38,10 +38,7 @@ export function errorHandler(logger: Logger) {
       });
       return;
     }
-    const title = translate(
-      locale,
-      `error.title.${appError.status === 404 ? 'notFound' : appError.status >= 500 ? 'internal' : 'badRequest'}`,
-    );
+    const title = translate(locale, `error.title.${titleKey(appError.status)}`);
     res.render('errors/error', { title, status: appError.status, message }, (renderError, html) => {
       if (renderError) {
         // The page templates themselves failed: a bare page, still in the user's language.
@@ -52,6 +49,13 @@ export function errorHandler(logger: Logger) {
       res.send(html);
     });
   };
+}
+
+function titleKey(status: number): string {
+  if (status === 404) return 'notFound';
+  if (status === 403) return 'forbidden';
+  if (status === 429) return 'tooMany';
+  return status >= 500 ? 'internal' : 'badRequest';
 }
 
 function toAppError(error: unknown): AppError | null {

@@ -138,6 +138,8 @@ export function candidateView(page: CandidatePage, locale: Locale, t: Translator
       oldJustification: h.oldJustification,
       newJustification: h.newJustification,
       hash: h.hash.slice(0, 12),
+      byOrganizer: h.actor.startsWith('organizer:'),
+      byImport: h.actor === 'import',
     })),
   };
 }

@@ -1,0 +1,203 @@
+import type { Db } from '../client.js';
+import type { InvitationTable, UserTable } from '../schema.js';
+
+/* Users, sessions and invitations. Tokens and session ids arrive here already hashed. */
+
+export interface UserRecord {
+  id: number;
+  email: string;
+  passwordHash: string | null;
+  role: UserTable['role'];
+  candidateId: number | null;
+  locale: string;
+  disabled: boolean;
+}
+
+export async function findUserByEmail(db: Db, email: string): Promise<UserRecord | null> {
+  const row = await db.selectFrom('users').selectAll().where('email', '=', email.toLowerCase()).executeTakeFirst();
+  return row ? toUser(row) : null;
+}
+
+export async function findUserById(db: Db, id: number): Promise<UserRecord | null> {
+  const row = await db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+  return row ? toUser(row) : null;
+}
+
+export async function findUserByCandidate(db: Db, candidateId: number): Promise<UserRecord | null> {
+  const row = await db.selectFrom('users').selectAll().where('candidate_id', '=', candidateId).executeTakeFirst();
+  return row ? toUser(row) : null;
+}
+
+export async function insertUser(
+  db: Db,
+  user: { email: string; passwordHash: string | null; role: UserTable['role']; candidateId: number | null; locale: string; now: string },
+): Promise<number> {
+  const row = await db
+    .insertInto('users')
+    .values({
+      email: user.email.toLowerCase(),
+      password_hash: user.passwordHash,
+      role: user.role,
+      candidate_id: user.candidateId,
+      locale: user.locale,
+      created_at: user.now,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+
+export async function setUserPassword(db: Db, userId: number, passwordHash: string): Promise<void> {
+  await db.updateTable('users').set({ password_hash: passwordHash }).where('id', '=', userId).execute();
+}
+
+function toUser(row: {
+  id: number;
+  email: string;
+  password_hash: string | null;
+  role: UserTable['role'];
+  candidate_id: number | null;
+  locale: string;
+  disabled: number;
+}): UserRecord {
+  return {
+    id: row.id,
+    email: row.email,
+    passwordHash: row.password_hash,
+    role: row.role,
+    candidateId: row.candidate_id,
+    locale: row.locale,
+    disabled: row.disabled !== 0,
+  };
+}
+
+/* Sessions */
+
+export interface SessionRecord {
+  idHash: string;
+  userId: number;
+  createdAt: string;
+  lastSeenAt: string;
+  expiresAt: string;
+  actingCandidateId: number | null;
+}
+
+export async function insertSession(db: Db, session: Omit<SessionRecord, 'actingCandidateId'>): Promise<void> {
+  await db
+    .insertInto('sessions')
+    .values({
+      id_hash: session.idHash,
+      user_id: session.userId,
+      created_at: session.createdAt,
+      last_seen_at: session.lastSeenAt,
+      expires_at: session.expiresAt,
+    })
+    .execute();
+}
+
+export async function findSession(db: Db, idHash: string): Promise<SessionRecord | null> {
+  const row = await db.selectFrom('sessions').selectAll().where('id_hash', '=', idHash).executeTakeFirst();
+  return row
+    ? {
+        idHash: row.id_hash,
+        userId: row.user_id,
+        createdAt: row.created_at,
+        lastSeenAt: row.last_seen_at,
+        expiresAt: row.expires_at,
+        actingCandidateId: row.acting_candidate_id,
+      }
+    : null;
+}
+
+export async function touchSession(db: Db, idHash: string, lastSeenAt: string): Promise<void> {
+  await db.updateTable('sessions').set({ last_seen_at: lastSeenAt }).where('id_hash', '=', idHash).execute();
+}
+
+export async function setSessionActingCandidate(db: Db, idHash: string, candidateId: number | null): Promise<void> {
+  await db.updateTable('sessions').set({ acting_candidate_id: candidateId }).where('id_hash', '=', idHash).execute();
+}
+
+export async function deleteSession(db: Db, idHash: string): Promise<void> {
+  await db.deleteFrom('sessions').where('id_hash', '=', idHash).execute();
+}
+
+export async function deleteUserSessions(db: Db, userId: number): Promise<void> {
+  await db.deleteFrom('sessions').where('user_id', '=', userId).execute();
+}
+
+/* Invitations (single-use links: candidate invitations, admin set-up, password resets) */
+
+export type InvitationPurpose = InvitationTable['purpose'];
+
+export interface InvitationRecord {
+  id: number;
+  purpose: InvitationPurpose;
+  candidateId: number | null;
+  userId: number | null;
+  email: string | null;
+  expiresAt: string;
+  usedAt: string | null;
+}
+
+export async function insertInvitation(
+  db: Db,
+  invitation: {
+    tokenHash: string;
+    purpose: InvitationPurpose;
+    candidateId: number | null;
+    userId: number | null;
+    email: string | null;
+    now: string;
+    expiresAt: string;
+  },
+): Promise<void> {
+  await db
+    .insertInto('invitations')
+    .values({
+      token_hash: invitation.tokenHash,
+      purpose: invitation.purpose,
+      candidate_id: invitation.candidateId,
+      user_id: invitation.userId,
+      email: invitation.email,
+      created_at: invitation.now,
+      expires_at: invitation.expiresAt,
+    })
+    .execute();
+}
+
+export async function findInvitation(db: Db, tokenHash: string): Promise<InvitationRecord | null> {
+  const row = await db.selectFrom('invitations').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst();
+  return row
+    ? {
+        id: row.id,
+        purpose: row.purpose,
+        candidateId: row.candidate_id,
+        userId: row.user_id,
+        email: row.email,
+        expiresAt: row.expires_at,
+        usedAt: row.used_at,
+      }
+    : null;
+}
+
+/** Marks an invitation used; false when it was already used (another request won the race). */
+export async function useInvitation(db: Db, id: number, now: string): Promise<boolean> {
+  const result = await db.updateTable('invitations').set({ used_at: now }).where('id', '=', id).where('used_at', 'is', null).executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+/** Ends the unused links of a candidate (or user) of one purpose: a new invitation replaces older ones. */
+export async function expireOpenInvitations(
+  db: Db,
+  input: { purpose: InvitationPurpose; candidateId?: number; userId?: number; now: string },
+): Promise<void> {
+  let query = db
+    .updateTable('invitations')
+    .set({ expires_at: input.now })
+    .where('purpose', '=', input.purpose)
+    .where('used_at', 'is', null)
+    .where('expires_at', '>', input.now);
+  if (input.candidateId !== undefined) query = query.where('candidate_id', '=', input.candidateId);
+  if (input.userId !== undefined) query = query.where('user_id', '=', input.userId);
+  await query.execute();
+}

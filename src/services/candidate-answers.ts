@@ -1,0 +1,136 @@
+import type { Db } from '../db/client.js';
+import { findCandidate } from '../db/repositories/candidates.js';
+import { listAnswerRows, listDrafts, replaceDrafts, type DraftAnswer } from '../db/repositories/drafts.js';
+import { bumpDataVersion, findElectionDetail } from '../db/repositories/elections.js';
+import { historyWriter } from '../db/repositories/history.js';
+import type { Clock } from '../domain/clock.js';
+import type { Candidate, ElectionDetail } from '../domain/election.js';
+
+/*
+ * A candidate's questionnaire: a private draft saved at any time, and the
+ * published answers voters see. Publishing copies the draft over the published
+ * answers in one transaction; once a candidate has published, every change is
+ * appended to the public, hash-chained history with who made it.
+ */
+
+export interface Questionnaire {
+  election: ElectionDetail;
+  candidate: Candidate;
+  /** The draft, or the published answers when no draft was saved yet. */
+  draft: Map<number, DraftAnswer>;
+  published: Map<number, DraftAnswer>;
+  /** Statements of the draft that differ from what is published. */
+  unpublishedChanges: number;
+}
+
+export async function loadQuestionnaire(db: Db, candidateId: number): Promise<Questionnaire | null> {
+  const candidateRow = await db.selectFrom('candidates').innerJoin('elections', 'elections.id', 'candidates.election_id').select(['elections.slug', 'candidates.key']).where('candidates.id', '=', candidateId).executeTakeFirst();
+  if (!candidateRow) return null;
+  const election = await findElectionDetail(db, candidateRow.slug);
+  const candidate = election && (await findCandidate(db, election.id, candidateRow.key));
+  if (!election || !candidate) return null;
+  const drafts = await listDrafts(db, candidateId);
+  const publishedRows = await listAnswerRows(db, candidateId);
+  const published = new Map(
+    publishedRows.map((r) => [r.statement_id, { statementId: r.statement_id, value: r.value, justification: r.justification }]),
+  );
+  const draft = drafts.length > 0 ? new Map(drafts.map((d) => [d.statementId, d])) : new Map(published);
+  return { election, candidate, draft, published, unpublishedChanges: countChanges(published, draft) };
+}
+
+function same(a: DraftAnswer | undefined, b: DraftAnswer | undefined): boolean {
+  if (!a || !b) return a === b;
+  return a.value === b.value && (a.justification ?? null) === (b.justification ?? null);
+}
+
+function countChanges(published: Map<number, DraftAnswer>, draft: Map<number, DraftAnswer>): number {
+  const ids = new Set([...published.keys(), ...draft.keys()]);
+  return [...ids].filter((id) => !same(published.get(id), draft.get(id))).length;
+}
+
+/** Saves the whole draft (statements left unanswered have no entry). */
+export async function saveDraft(deps: { db: Db; clock: Clock }, input: { candidateId: number; answers: DraftAnswer[] }): Promise<void> {
+  await deps.db.transaction().execute((trx) =>
+    replaceDrafts(trx, { candidateId: input.candidateId, answers: input.answers, now: deps.clock.now().toISOString() }),
+  );
+}
+
+export type PublishOutcome = { ok: true; changes: number; historyEntries: number } | { ok: false; problem: 'empty' | 'closed' };
+
+/**
+ * Publishes the draft. The first publication records no history (nothing was
+ * public before); later ones append one entry per changed statement.
+ */
+export async function publishDraft(
+  deps: { db: Db; clock: Clock },
+  input: { candidateId: number; actor: string },
+): Promise<PublishOutcome> {
+  const now = deps.clock.now().toISOString();
+  return deps.db.transaction().execute(async (trx) => {
+    const state = await loadQuestionnaire(trx, input.candidateId);
+    if (!state) throw new Error(`candidate ${input.candidateId} vanished`);
+    if (!state.election.questionnaireOpen) return { ok: false, problem: 'closed' } as const;
+    if (state.draft.size === 0) return { ok: false, problem: 'empty' } as const;
+    const wasPublished = state.candidate.status === 'published';
+    const rows = new Map((await listAnswerRows(trx, input.candidateId)).map((r) => [r.statement_id, r]));
+    const history = await historyWriter(trx, state.election.id);
+    const keys = new Map(state.election.statements.map((s) => [s.id, s.key]));
+    let changes = 0;
+    for (const statement of state.election.statements) {
+      const next = state.draft.get(statement.id);
+      const old = state.published.get(statement.id);
+      if (same(old, next)) continue;
+      changes += 1;
+      const row = rows.get(statement.id);
+      if (next && row) {
+        await trx
+          .updateTable('answers')
+          .set({ value: next.value, justification: next.justification, updated_at: now })
+          .where('id', '=', row.id)
+          .execute();
+      } else if (next) {
+        await trx
+          .insertInto('answers')
+          .values({ candidate_id: input.candidateId, statement_id: statement.id, value: next.value, justification: next.justification, updated_at: now })
+          .execute();
+      } else if (row) {
+        await trx.deleteFrom('answers').where('id', '=', row.id).execute();
+      }
+      if (wasPublished) {
+        await history.append({
+          candidateId: input.candidateId,
+          candidateKey: state.candidate.key,
+          statementId: statement.id,
+          statementKey: keys.get(statement.id) ?? '',
+          old: old ?? null,
+          next: next ?? null,
+          changedAt: now,
+          actor: input.actor,
+        });
+      }
+    }
+    await replaceDrafts(trx, { candidateId: input.candidateId, answers: [], now });
+    if (!wasPublished) {
+      await trx.updateTable('candidates').set({ status: 'published', published_at: now, updated_at: now }).where('id', '=', input.candidateId).execute();
+    }
+    await bumpDataVersion(trx, state.election.id);
+    return { ok: true, changes, historyEntries: history.appended() } as const;
+  });
+}
+
+/** Updates what a candidate says about themselves; links must be http(s). */
+export async function saveProfile(
+  deps: { db: Db; clock: Clock },
+  input: { candidateId: number; bio: string | null; links: string[]; photoUrl: string | null },
+): Promise<void> {
+  await deps.db
+    .updateTable('candidates')
+    .set({
+      bio: input.bio,
+      links: input.links.length > 0 ? JSON.stringify(input.links) : null,
+      photo_url: input.photoUrl,
+      updated_at: deps.clock.now().toISOString(),
+    })
+    .where('id', '=', input.candidateId)
+    .execute();
+}

@@ -1,0 +1,142 @@
+import cookieParser from 'cookie-parser';
+import { doubleCsrf } from 'csrf-csrf';
+import express, { type CookieOptions, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
+import { rateLimit } from 'express-rate-limit';
+import type { Config } from '../../config.js';
+import type { UserRecord } from '../../db/repositories/accounts.js';
+import { resolveSession, type AuthDeps, type SignedIn } from '../../services/auth.js';
+import { AppError } from '../errors.js';
+
+/*
+ * The machinery shared by every signed-in area (candidates, organizers):
+ * cookies, server-side sessions, CSRF tokens, login rate limits. It is mounted
+ * only on those areas: voter and embed pages never set or read a cookie.
+ */
+
+declare module 'express-serve-static-core' {
+  interface Request {
+    /** The signed-in person, when the session cookie names a live session. */
+    signedIn?: SignedIn | undefined;
+  }
+}
+
+/** Cookie names: `__Host-` prefixed (Secure, Path=/, no Domain) wherever cookies are Secure. */
+export function cookieNames(config: Pick<Config, 'cookieSecure'>) {
+  const prefix = config.cookieSecure ? '__Host-' : '';
+  return { session: `${prefix}concordo_session`, link: `${prefix}concordo_link`, csrf: `${prefix}concordo_csrf` };
+}
+
+export function cookieOptions(config: Pick<Config, 'cookieSecure'>, maxAgeMs?: number): CookieOptions {
+  return {
+    httpOnly: true,
+    secure: config.cookieSecure,
+    sameSite: 'lax',
+    path: '/',
+    ...(maxAgeMs === undefined ? {} : { maxAge: maxAgeMs }),
+  };
+}
+
+export interface AccountMiddleware {
+  /** Cookies, form bodies, the session and a CSRF token for templates; refuses state changes without a valid token. */
+  stack: RequestHandler[];
+  /** Counts failed logins per account and per address. Put before the login handler. */
+  loginLimits: RequestHandler[];
+  setSession(res: Response, token: string): void;
+  clearSession(res: Response): void;
+}
+
+export function accountMiddleware(deps: AuthDeps & { secret: string }): AccountMiddleware {
+  const { config } = deps;
+  const names = cookieNames(config);
+  const { generateCsrfToken, doubleCsrfProtection } = doubleCsrf({
+    getSecret: () => deps.secret,
+    // Tokens are bound to the session, so a token from before login does not work after it.
+    getSessionIdentifier: (req) => req.signedIn?.session.idHash ?? 'anonymous',
+    cookieName: names.csrf,
+    cookieOptions: { ...cookieOptions(config), sameSite: 'strict' },
+    getCsrfTokenFromRequest: (req) => {
+      const token = (req.body as Record<string, unknown> | undefined)?._csrf;
+      return typeof token === 'string' ? token : null;
+    },
+    errorConfig: { statusCode: 403, message: 'csrf', code: 'EBADCSRFTOKEN' },
+  });
+
+  const loadSession: RequestHandler = async (req, res, next) => {
+    res.set('Cache-Control', 'no-store');
+    const token = (req.cookies as Record<string, string | undefined>)[names.session];
+    req.signedIn = token === undefined ? undefined : ((await resolveSession(deps, token)) ?? undefined);
+    if (token !== undefined && !req.signedIn) res.clearCookie(names.session, cookieOptions(config));
+    res.locals.signedIn = req.signedIn ? { email: req.signedIn.user.email, role: req.signedIn.user.role } : null;
+    next();
+  };
+
+  // Fetch Metadata: a browser says when a request comes from another site; refuse those outright.
+  const sameOriginOnly: RequestHandler = (req, _res, next) => {
+    const site = req.get('Sec-Fetch-Site');
+    if (req.method === 'POST' && site !== undefined && site !== 'same-origin' && site !== 'none') {
+      next(new AppError(403, 'cross_site', 'error.csrf'));
+      return;
+    }
+    next();
+  };
+
+  const csrf: RequestHandler = (req, res, next) => {
+    doubleCsrfProtection(req, res, (error?: unknown) => {
+      if (error) {
+        next(new AppError(403, 'csrf', 'error.csrf'));
+        return;
+      }
+      res.locals.csrfToken = generateCsrfToken(req, res, { overwrite: false, validateOnReuse: false });
+      next();
+    });
+  };
+
+  const failedLogins = (limit: number, key: (req: Request) => string) =>
+    rateLimit({
+      windowMs: 60 * 60 * 1000,
+      limit,
+      skipSuccessfulRequests: true,
+      standardHeaders: 'draft-8',
+      legacyHeaders: false,
+      keyGenerator: key,
+      handler: (_req, _res, next) => next(new AppError(429, 'too_many_attempts', 'error.tooManyLogins')),
+      validate: { keyGeneratorIpFallback: false },
+    });
+
+  const emailOf = (req: Request) => {
+    const email = (req.body as Record<string, unknown> | undefined)?.email;
+    return typeof email === 'string' ? email.trim().toLowerCase() : '';
+  };
+
+  return {
+    stack: [
+      cookieParser(),
+      express.urlencoded({ extended: false, limit: '256kb', parameterLimit: 2000 }),
+      sameOriginOnly,
+      loadSession,
+      csrf,
+    ],
+    loginLimits: [
+      failedLogins(config.loginMaxFailuresPerIp, (req) => `ip:${req.ip ?? ''}`),
+      failedLogins(config.loginMaxFailuresPerAccount, (req) => `account:${emailOf(req)}`),
+    ],
+    setSession: (res, token) =>
+      res.cookie(names.session, token, cookieOptions(config, config.sessionAbsoluteHours * 3_600_000)),
+    clearSession: (res) => res.clearCookie(names.session, cookieOptions(config)),
+  };
+}
+
+/** Lets through only a signed-in person of one of these roles; others go to the login page. */
+export function requireRole(roles: readonly UserRecord['role'][], loginPath: string): RequestHandler {
+  return (req: Request, res: Response, next: NextFunction) => {
+    if (!req.signedIn) {
+      res.redirect(303, loginPath);
+      return;
+    }
+    if (!roles.includes(req.signedIn.user.role)) {
+      next(new AppError(403, 'forbidden', 'error.forbidden'));
+      return;
+    }
+    next();
+  };
+}

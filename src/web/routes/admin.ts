@@ -1,0 +1,149 @@
+import { Router, type Request, type Response } from 'express';
+import { z } from 'zod';
+import type { AppDeps } from '../../app.js';
+import { setSessionActingCandidate } from '../../db/repositories/accounts.js';
+import { listElections } from '../../db/repositories/elections.js';
+import { localize } from '../../domain/locale.js';
+import { endSession, logIn, openLink, setPasswordFromLink, type AuthDeps } from '../../services/auth.js';
+import { AppError, NotFoundError } from '../errors.js';
+import { cookieNames, cookieOptions, requireRole, type AccountMiddleware } from '../middleware/auth.js';
+import { LoginForm, PasswordForm, TokenParams } from '../schemas/accounts.js';
+
+/** Where `create-admin` links lead. */
+export const ADMIN_SETUP_PATH = '/admin/setup';
+
+const CandidateSearch = z.object({ q: z.string().trim().max(200).optional().catch(undefined) });
+const ActParams = z.object({ election: z.string().regex(/^[a-z0-9]+(?:[-_][a-z0-9]+)*$/), id: z.string().max(100) });
+
+/**
+ * The organizer area (`/admin/…`), same session and CSRF machinery as the
+ * candidate area. For now: sign-in, first password, elections, and acting on
+ * a candidate's behalf at their request (recorded in the history as such).
+ */
+export function adminRouter(deps: AppDeps & AuthDeps & { account: AccountMiddleware }): Router {
+  const router = Router();
+  const { account, config } = deps;
+  const names = cookieNames(config);
+  router.use('/admin', account.stack);
+  const admin = requireRole(['admin'], '/admin/login');
+
+  const loginPage = (res: Response, extra: Record<string, unknown> = {}, status = 200) =>
+    res.status(status).render('candidate/login', { title: res.locals.t('login.adminTitle'), action: '/admin/login', ...extra });
+  router.get('/admin/login', (_req, res) => loginPage(res));
+  router.post('/admin/login', ...account.loginLimits, async (req, res) => {
+    const input = LoginForm.safeParse(req.body ?? {});
+    if (!input.success) throw new AppError(400, 'bad_request', 'error.badRequest');
+    const signedIn = await logIn(deps, { email: input.data.email, password: input.data.password, roles: ['admin'] });
+    if (!signedIn) return loginPage(res, { error: res.locals.t('login.failed'), email: input.data.email }, 401);
+    account.setSession(res, signedIn.token);
+    res.redirect(303, '/admin');
+  });
+  router.post('/admin/logout', async (req, res) => {
+    await endSession(deps, (req.cookies as Record<string, string | undefined>)[names.session]);
+    account.clearSession(res);
+    res.redirect(303, '/admin/login');
+  });
+
+  router.get(`${ADMIN_SETUP_PATH}/:token`, async (req, res) => {
+    const params = TokenParams.safeParse(req.params);
+    const link = await openLink(deps, params.success ? params.data.token : null, ['admin']);
+    if (!link.ok || !params.success) {
+      const problem = link.ok ? 'unknown' : link.problem;
+      return res.status(problem === 'unknown' ? 404 : 410).render('candidate/link-problem', {
+        title: res.locals.t(`link.${problem}.title`),
+        message: res.locals.t(`link.${problem}.message`),
+      });
+    }
+    res.cookie(names.link, params.data.token, cookieOptions(config, 60 * 60 * 1000));
+    res.set('Referrer-Policy', 'no-referrer');
+    res.redirect(303, ADMIN_SETUP_PATH);
+  });
+  const token = (req: Request) => (req.cookies as Record<string, string | undefined>)[names.link];
+  router.get(ADMIN_SETUP_PATH, async (req, res) => {
+    const link = await openLink(deps, token(req), ['admin']);
+    if (!link.ok) throw new AppError(link.problem === 'unknown' ? 404 : 410, link.problem, `link.${link.problem}.message`);
+    res.render('candidate/password', { title: res.locals.t('password.adminTitle'), action: ADMIN_SETUP_PATH });
+  });
+  router.post(ADMIN_SETUP_PATH, async (req, res) => {
+    const input = PasswordForm.safeParse(req.body ?? {});
+    if (!input.success) throw new AppError(400, 'bad_request', 'error.badRequest');
+    const result = await setPasswordFromLink(deps, { token: token(req), ...input.data, purposes: ['admin'] });
+    if (!result.ok) {
+      if (result.problem === 'unknown' || result.problem === 'used' || result.problem === 'expired') {
+        throw new AppError(result.problem === 'unknown' ? 404 : 410, result.problem, `link.${result.problem}.message`);
+      }
+      return res.status(400).render('candidate/password', {
+        title: res.locals.t('password.adminTitle'),
+        action: ADMIN_SETUP_PATH,
+        error: res.locals.t(`account.problem.${result.problem}`),
+      });
+    }
+    res.clearCookie(names.link, cookieOptions(config));
+    account.setSession(res, result.sessionToken);
+    res.redirect(303, '/admin');
+  });
+
+  router.get('/admin', admin, async (_req, res) => {
+    const elections = await listElections(deps.db);
+    res.render('admin/home', {
+      title: res.locals.t('admin.title'),
+      elections: elections.map((e) => ({ name: localize(e.name, res.locals.locale), candidatesHref: `/admin/e/${e.slug}/candidates` })),
+    });
+  });
+
+  router.get('/admin/e/:election/candidates', admin, async (req, res) => {
+    const slug = z.string().max(100).parse(req.params.election);
+    const election = await deps.db.selectFrom('elections').select(['id', 'slug', 'name']).where('slug', '=', slug).executeTakeFirst();
+    if (!election) throw new NotFoundError();
+    const { q } = CandidateSearch.parse(req.query);
+    let query = deps.db
+      .selectFrom('candidates')
+      .select(['key', 'name', 'ballot_name', 'status'])
+      .where('election_id', '=', election.id)
+      .orderBy('name')
+      .limit(200);
+    if (q) query = query.where((eb) => eb.or([eb('name', 'like', `%${q}%`), eb('ballot_name', 'like', `%${q}%`), eb('key', '=', q)]));
+    const candidates = await query.execute();
+    res.render('admin/candidates', {
+      title: res.locals.t('admin.candidatesTitle'),
+      election: localize(JSON.parse(election.name) as Parameters<typeof localize>[0], res.locals.locale),
+      q: q ?? '',
+      candidates: candidates.map((c) => ({
+        name: c.name,
+        ballotName: c.ballot_name ?? c.name,
+        status: res.locals.t(`status.${c.status}`),
+        actAction: `/admin/e/${election.slug}/candidates/${encodeURIComponent(c.key)}/act`,
+      })),
+    });
+  });
+
+  router.post('/admin/e/:election/candidates/:id/act', admin, async (req, res) => {
+    const params = ActParams.safeParse(req.params);
+    if (!params.success) throw new NotFoundError();
+    const candidate = await deps.db
+      .selectFrom('candidates')
+      .innerJoin('elections', 'elections.id', 'candidates.election_id')
+      .select(['candidates.id', 'elections.id as electionId'])
+      .where('elections.slug', '=', params.data.election)
+      .where('candidates.key', '=', params.data.id)
+      .executeTakeFirst();
+    if (!candidate) throw new NotFoundError();
+    const { user, session } = req.signedIn!;
+    await deps.db.transaction().execute(async (trx) => {
+      await setSessionActingCandidate(trx, session.idHash, candidate.id);
+      await trx
+        .insertInto('audit_log')
+        .values({
+          election_id: candidate.electionId,
+          actor: user.email,
+          action: 'act-for-candidate',
+          details: JSON.stringify({ candidate: params.data.id }),
+          created_at: deps.clock.now().toISOString(),
+        })
+        .execute();
+    });
+    res.redirect(303, '/candidate');
+  });
+
+  return router;
+}

@@ -1,0 +1,276 @@
+import { Router, type Request, type Response } from 'express';
+import type { AppDeps } from '../../app.js';
+import type { DraftAnswer } from '../../db/repositories/drafts.js';
+import { setSessionActingCandidate } from '../../db/repositories/accounts.js';
+import { localize } from '../../domain/locale.js';
+import {
+  acceptCandidateInvitation,
+  endSession,
+  logIn,
+  openLink,
+  requestPasswordReset,
+  setPasswordFromLink,
+  type AuthDeps,
+  type LinkProblem,
+} from '../../services/auth.js';
+import { loadQuestionnaire, publishDraft, saveDraft, saveProfile, type Questionnaire } from '../../services/candidate-answers.js';
+import { INVITATION_PATH } from '../../services/invitations.js';
+import { AppError, NotFoundError } from '../errors.js';
+import { cookieNames, cookieOptions, requireRole, type AccountMiddleware } from '../middleware/auth.js';
+import { LoginForm, PasswordForm, ProfileForm, ResetForm, TokenParams, WelcomeForm } from '../schemas/accounts.js';
+import { dashboardView, previewView, questionnaireView, type StatementError } from '../views/candidate.js';
+
+/** How long an opened invitation or reset link waits, in a cookie, for its form. */
+const LINK_COOKIE_MS = 60 * 60 * 1000;
+const RESET_PATH = '/candidate/reset';
+
+/**
+ * The candidate area (`/candidate/…`): invitation, password, login, profile,
+ * questionnaire, preview, publication. Every page works without JavaScript;
+ * every state change needs the session's CSRF token.
+ */
+export function candidateRouter(deps: AppDeps & AuthDeps & { account: AccountMiddleware }): Router {
+  const router = Router();
+  const { account, config } = deps;
+  const names = cookieNames(config);
+  router.use('/candidate', account.stack);
+
+  const render = (res: Response, view: string, data: Record<string, unknown>, status = 200) => res.status(status).render(view, data);
+  const linkProblemPage = (res: Response, problem: LinkProblem) =>
+    render(res, 'candidate/link-problem', { title: res.locals.t(`link.${problem}.title`), message: res.locals.t(`link.${problem}.message`) }, problem === 'unknown' ? 404 : 410);
+  const form = <T>(schema: { safeParse: (v: unknown) => { success: true; data: T } | { success: false } }, req: Request) => {
+    const parsed = schema.safeParse(req.body ?? {});
+    if (!parsed.success) throw new AppError(400, 'bad_request', 'error.badRequest');
+    return parsed.data;
+  };
+
+  /* Login and logout */
+
+  const loginPage = (res: Response, extra: Record<string, unknown> = {}, status = 200) =>
+    render(res, 'candidate/login', { title: res.locals.t('login.title'), action: '/candidate/login', resetHref: RESET_PATH, ...extra }, status);
+
+  router.get('/candidate/login', (_req, res) => loginPage(res));
+  router.post('/candidate/login', ...account.loginLimits, async (req, res) => {
+    const input = form(LoginForm, req);
+    const signedIn = await logIn(deps, { email: input.email, password: input.password, roles: ['candidate'] });
+    if (!signedIn) {
+      loginPage(res, { error: res.locals.t('login.failed'), email: input.email }, 401);
+      return;
+    }
+    account.setSession(res, signedIn.token);
+    res.redirect(303, '/candidate');
+  });
+  router.post('/candidate/logout', async (req, res) => {
+    await endSession(deps, (req.cookies as Record<string, string | undefined>)[names.session]);
+    account.clearSession(res);
+    res.redirect(303, '/candidate/login');
+  });
+
+  /* Links: the token moves from the address into a short-lived cookie, then the form asks for a password. */
+
+  const arriveByLink = (path: string, next: string, purposes: Parameters<typeof openLink>[2]) =>
+    router.get(`${path}/:token`, async (req, res) => {
+      const params = TokenParams.safeParse(req.params);
+      const link = await openLink(deps, params.success ? params.data.token : null, purposes);
+      if (!link.ok) return linkProblemPage(res, link.problem);
+      res.cookie(names.link, params.success ? params.data.token : '', cookieOptions(config, LINK_COOKIE_MS));
+      res.set('Referrer-Policy', 'no-referrer');
+      res.redirect(303, next);
+    });
+  const linkToken = (req: Request) => (req.cookies as Record<string, string | undefined>)[names.link];
+
+  arriveByLink(INVITATION_PATH, '/candidate/welcome', ['candidate']);
+
+  const welcomePage = async (req: Request, res: Response, extra: Record<string, unknown> = {}, status = 200) => {
+    const link = await openLink(deps, linkToken(req), ['candidate']);
+    if (!link.ok) return linkProblemPage(res, link.problem);
+    const state = link.invitation.candidateId === null ? null : await loadQuestionnaire(deps.db, link.invitation.candidateId);
+    if (!state) return linkProblemPage(res, 'unknown');
+    return render(
+      res,
+      'candidate/welcome',
+      {
+        title: res.locals.t('welcome.title'),
+        candidateName: state.candidate.name,
+        election: localize(state.election.name, res.locals.locale),
+        email: link.invitation.email ?? '',
+        ...extra,
+      },
+      status,
+    );
+  };
+  router.get('/candidate/welcome', (req, res) => welcomePage(req, res));
+  router.post('/candidate/welcome', async (req, res) => {
+    const parsed = WelcomeForm.safeParse(req.body ?? {});
+    if (!parsed.success) {
+      const email = typeof req.body?.email === 'string' ? req.body.email : '';
+      return welcomePage(req, res, { error: res.locals.t('account.problem.email'), email }, 400);
+    }
+    const result = await acceptCandidateInvitation(deps, { token: linkToken(req), ...parsed.data, locale: res.locals.locale });
+    if (!result.ok) {
+      if (result.problem === 'unknown' || result.problem === 'used' || result.problem === 'expired') {
+        return linkProblemPage(res, result.problem);
+      }
+      return welcomePage(req, res, { error: res.locals.t(`account.problem.${result.problem}`), email: parsed.data.email }, 400);
+    }
+    res.clearCookie(names.link, cookieOptions(config));
+    account.setSession(res, result.sessionToken);
+    res.redirect(303, '/candidate');
+  });
+
+  /* Password reset */
+
+  router.get(RESET_PATH, (_req, res) => render(res, 'candidate/reset', { title: res.locals.t('reset.title') }));
+  router.post(RESET_PATH, ...account.loginLimits, async (req, res) => {
+    const input = form(ResetForm, req);
+    await requestPasswordReset(deps, { email: input.email, locale: res.locals.locale, path: RESET_PATH });
+    render(res, 'candidate/reset-sent', { title: res.locals.t('reset.title') });
+  });
+  arriveByLink(RESET_PATH, '/candidate/password', ['reset']);
+  const passwordPage = async (req: Request, res: Response, extra: Record<string, unknown> = {}, status = 200) => {
+    const link = await openLink(deps, linkToken(req), ['reset']);
+    if (!link.ok) return linkProblemPage(res, link.problem);
+    return render(res, 'candidate/password', { title: res.locals.t('password.title'), action: '/candidate/password', ...extra }, status);
+  };
+  router.get('/candidate/password', (req, res) => passwordPage(req, res));
+  router.post('/candidate/password', async (req, res) => {
+    const input = form(PasswordForm, req);
+    const result = await setPasswordFromLink(deps, { token: linkToken(req), ...input, purposes: ['reset'] });
+    if (!result.ok) {
+      if (result.problem === 'unknown' || result.problem === 'used' || result.problem === 'expired') return linkProblemPage(res, result.problem);
+      return passwordPage(req, res, { error: res.locals.t(`account.problem.${result.problem}`) }, 400);
+    }
+    res.clearCookie(names.link, cookieOptions(config));
+    account.setSession(res, result.sessionToken);
+    res.redirect(303, result.user.role === 'admin' ? '/admin' : '/candidate');
+  });
+
+  /* The candidate's own pages: a candidate, or an organizer acting at a candidate's request. */
+
+  const signedIn = requireRole(['candidate', 'admin'], '/candidate/login');
+  /** The candidate this session works on, and how the history names who acted. */
+  const current = async (req: Request): Promise<{ state: Questionnaire; actor: string; acting: boolean }> => {
+    const { user, session } = req.signedIn!;
+    const candidateId = user.role === 'candidate' ? user.candidateId : session.actingCandidateId;
+    const state = candidateId === null ? null : await loadQuestionnaire(deps.db, candidateId);
+    if (!state) throw new AppError(403, 'forbidden', 'error.forbidden');
+    return user.role === 'admin' ? { state, actor: `organizer:${user.email}`, acting: true } : { state, actor: 'candidate', acting: false };
+  };
+  const page = (res: Response, view: string, data: Record<string, unknown>, acting: boolean, status = 200) =>
+    render(res, view, { ...data, acting }, status);
+
+  router.get('/candidate', signedIn, async (req, res) => {
+    const { state, acting } = await current(req);
+    const notice = typeof req.query.done === 'string' && /^(published|saved|profile)$/.test(req.query.done) ? res.locals.t(`candidateArea.notice.${req.query.done}`) : null;
+    page(res, 'candidate/dashboard', dashboardView(state, { locale: res.locals.locale, t: res.locals.t, acting, notice }), acting);
+  });
+
+  router.get('/candidate/profile', signedIn, async (req, res) => {
+    const { state, acting } = await current(req);
+    const p = state.candidate.profile;
+    page(res, 'candidate/profile', { title: res.locals.t('profile.title'), bio: p.bio ?? '', links: p.links.join('\n'), photoUrl: p.photoUrl ?? '' }, acting);
+  });
+  router.post('/candidate/profile', signedIn, async (req, res) => {
+    const { state, acting } = await current(req);
+    const input = form(ProfileForm, req);
+    const links = input.links.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
+    const errors: string[] = [];
+    if ([...input.bio].length > 2000) errors.push(res.locals.t('profile.error.bio', { max: 2000 }));
+    if (links.length > 5) errors.push(res.locals.t('profile.error.tooManyLinks', { max: 5 }));
+    for (const link of links) if (!isHttpUrl(link)) errors.push(res.locals.t('profile.error.link', { link }));
+    const photoUrl = input.photoUrl.trim();
+    if (photoUrl !== '' && !isHttpUrl(photoUrl, true)) errors.push(res.locals.t('profile.error.photo'));
+    if (errors.length > 0) {
+      page(res, 'candidate/profile', { title: res.locals.t('profile.title'), bio: input.bio, links: input.links, photoUrl, errors }, acting, 400);
+      return;
+    }
+    await saveProfile(deps, { candidateId: state.candidate.id, bio: input.bio.trim() || null, links, photoUrl: photoUrl || null });
+    res.redirect(303, '/candidate?done=profile');
+  });
+
+  router.get('/candidate/questionnaire', signedIn, async (req, res) => {
+    const { state, acting } = await current(req);
+    const view = questionnaireView(state, { locale: res.locals.locale, t: res.locals.t, maxLength: config.justificationMaxLength, saved: req.query.saved === '1' });
+    page(res, 'candidate/questionnaire', view, acting);
+  });
+  router.post('/candidate/questionnaire', signedIn, async (req, res) => {
+    const { state, acting } = await current(req);
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const { answers, submitted, errors } = readQuestionnaire(state, body, { t: res.locals.t, maxLength: config.justificationMaxLength });
+    if (errors.length > 0) {
+      const view = questionnaireView(state, { locale: res.locals.locale, t: res.locals.t, maxLength: config.justificationMaxLength, submitted, errors });
+      page(res, 'candidate/questionnaire', view, acting, 400);
+      return;
+    }
+    await saveDraft(deps, { candidateId: state.candidate.id, answers });
+    res.redirect(303, body.next === 'preview' ? '/candidate/preview' : '/candidate/questionnaire?saved=1');
+  });
+
+  router.get('/candidate/preview', signedIn, async (req, res) => {
+    const { state, acting } = await current(req);
+    const race = state.election.races.find((r) => r.id === state.candidate.raceId);
+    if (!race) throw new NotFoundError();
+    page(res, 'candidate/preview', previewView(state, { locale: res.locals.locale, t: res.locals.t, race }), acting);
+  });
+
+  router.post('/candidate/publish', signedIn, async (req, res) => {
+    const { state, actor } = await current(req);
+    const result = await publishDraft(deps, { candidateId: state.candidate.id, actor });
+    if (!result.ok) throw new AppError(409, result.problem, `candidateArea.publishProblem.${result.problem}`);
+    res.redirect(303, '/candidate?done=published');
+  });
+
+  router.post('/candidate/stop-acting', signedIn, async (req, res) => {
+    if (req.signedIn!.user.role !== 'admin') throw new AppError(403, 'forbidden', 'error.forbidden');
+    await setSessionActingCandidate(deps.db, req.signedIn!.session.idHash, null);
+    res.redirect(303, '/admin');
+  });
+
+  return router;
+}
+
+function isHttpUrl(value: string, httpsOnly = false): boolean {
+  try {
+    const url = new URL(value);
+    return httpsOnly ? url.protocol === 'https:' : url.protocol === 'http:' || url.protocol === 'https:';
+  } catch {
+    return false;
+  }
+}
+
+/** The questionnaire form's fields (`v_<statement>`: a point, `none`, or absent; `j_<statement>`) as draft answers. */
+function readQuestionnaire(
+  state: Questionnaire,
+  body: Record<string, unknown>,
+  input: { t: (key: string, params?: Record<string, string | number>) => string; maxLength: number },
+) {
+  const answers: DraftAnswer[] = [];
+  const submitted = new Map<number, { value: string | null; justification: string }>();
+  const errors: StatementError[] = [];
+  for (const statement of state.election.statements) {
+    const raw = body[`v_${statement.key}`];
+    const value = typeof raw === 'string' && raw !== '' ? raw : null;
+    const justificationRaw = body[`j_${statement.key}`];
+    const justification = typeof justificationRaw === 'string' ? justificationRaw.replace(/\r\n/g, '\n').trim() : '';
+    submitted.set(statement.id, { value, justification });
+    if ([...justification].length > input.maxLength) {
+      errors.push({ key: statement.key, message: input.t('questionnaire.error.tooLong', { number: statement.key, max: input.maxLength }) });
+      continue;
+    }
+    if (value === null) {
+      if (justification !== '') errors.push({ key: statement.key, message: input.t('questionnaire.error.noChoice', { number: statement.key }) });
+      continue;
+    }
+    if (value === 'none') {
+      answers.push({ statementId: statement.id, value: null, justification: justification || null });
+      continue;
+    }
+    const point = Number(value);
+    if (!Number.isInteger(point) || point < 1 || point > statement.scale) {
+      errors.push({ key: statement.key, message: input.t('questionnaire.error.scale', { number: statement.key, max: statement.scale }) });
+      continue;
+    }
+    answers.push({ statementId: statement.id, value: point, justification: justification || null });
+  }
+  return { answers, submitted, errors };
+}

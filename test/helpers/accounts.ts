@@ -1,0 +1,62 @@
+import * as cheerio from 'cheerio';
+import type { Response } from 'supertest';
+import type TestAgent from 'supertest/lib/agent.js';
+import { expect } from 'vitest';
+import { createAdmin } from '../../src/services/auth.js';
+import { inviteCandidates } from '../../src/services/invitations.js';
+import { createMailer } from '../../src/services/mailer.js';
+import { pino } from 'pino';
+import type { TestContext } from './app.js';
+
+/** A strong password that is on no breached list. */
+export const PASSWORD = 'correct horse battery staple 2028';
+
+/** The CSRF token a page's forms carry. */
+export function csrfOf(res: Response): string {
+  const token = cheerio.load(res.text)('input[name=_csrf]').first().attr('value');
+  expect(token, "the page has no CSRF token").toBeTruthy();
+  return token!;
+}
+
+/** The site path of an absolute link the app made. */
+export const pathOf = (link: string) => new URL(link).pathname;
+
+export async function inviteLink(ctx: TestContext, election: string, candidate: string): Promise<string> {
+  const mailer = createMailer({ ...ctx, logger: pino({ level: 'silent' }) });
+  const outcome = await inviteCandidates({ ...ctx, mailer }, { election, candidate });
+  if (!outcome.ok || outcome.invitations.length !== 1) throw new Error(`no invitation: ${JSON.stringify(outcome)}`);
+  return pathOf(outcome.invitations[0]!.link);
+}
+
+/** Accepts an invitation in an agent: the agent ends up signed in as the candidate. */
+export async function acceptInvitation(agent: TestAgent, link: string, email: string): Promise<void> {
+  const arrival = await agent.get(link);
+  expect(arrival.status).toBe(303);
+  const form = await agent.get('/candidate/welcome');
+  const res = await agent
+    .post('/candidate/welcome')
+    .type('form')
+    .send({ _csrf: csrfOf(form), email, password: PASSWORD, confirm: PASSWORD });
+  expect(res.status, res.text).toBe(303);
+  expect(res.headers.location).toBe('/candidate');
+}
+
+/** Signs an agent in through a login form. */
+export async function logInAs(agent: TestAgent, input: { email: string; password?: string; area?: 'candidate' | 'admin' }) {
+  const area = input.area ?? 'candidate';
+  const form = await agent.get(`/${area}/login`);
+  return agent
+    .post(`/${area}/login`)
+    .type('form')
+    .send({ _csrf: csrfOf(form), email: input.email, password: input.password ?? PASSWORD });
+}
+
+/** An organizer account with a password, signed in in the agent. */
+export async function signedInAdmin(ctx: TestContext, agent: TestAgent, email: string): Promise<void> {
+  const created = await createAdmin(ctx, { email, path: '/admin/setup' });
+  if (!created.ok) throw new Error('admin not created');
+  expect((await agent.get(pathOf(created.link))).status).toBe(303);
+  const form = await agent.get('/admin/setup');
+  const res = await agent.post('/admin/setup').type('form').send({ _csrf: csrfOf(form), password: PASSWORD, confirm: PASSWORD });
+  expect(res.status, res.text).toBe(303);
+}
