@@ -20,4 +20,12 @@ export default tseslint.config(
     files: ['db/migrations/**/*.ts', 'src/db/repositories/election-packages.ts', 'test/**/*.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },
+  {
+    // The tiny scripts that run in browsers (embeds), plain ES5 for old phones.
+    files: ['public/js/**/*.js'],
+    languageOptions: {
+      sourceType: 'script',
+      globals: { window: 'readonly', document: 'readonly', location: 'readonly', ResizeObserver: 'readonly', URL: 'readonly' },
+    },
+  },
 );

@@ -12,11 +12,13 @@ import type { RandomSource } from './domain/fairness.js';
 import { viewHelpers } from './web/view-helpers.js';
 import { errorHandler, notFound } from './web/middleware/errors.js';
 import { i18n } from './web/middleware/i18n.js';
-import { strictSecurity } from './web/middleware/security.js';
+import { embedSecurity, strictSecurity } from './web/middleware/security.js';
 import { healthRouter } from './web/routes/health.js';
 import { publicRouter } from './web/routes/public.js';
 import { apiRouter } from './web/routes/api.js';
 import { voterRouter } from './web/routes/voter.js';
+import { embedRouter } from './web/routes/embed.js';
+import { dataRouter } from './web/routes/data.js';
 import { ElectionCache } from './services/election-cache.js';
 import { createMailer, type Mailer } from './services/mailer.js';
 import { accountMiddleware } from './web/middleware/auth.js';
@@ -75,7 +77,8 @@ export function createApp(deps: AppDeps): Express {
     }),
   );
   // Embeds get their own, framable policy from their router.
-  app.use((req, res, next) => (req.path.startsWith('/embed/') ? next() : strictSecurity(req, res, next)));
+  const framable = embedSecurity(deps.config.embedAllowedOrigins);
+  app.use((req, res, next) => (req.path.startsWith('/embed/') ? framable(req, res, next) : strictSecurity(req, res, next)));
   app.use(compression());
   app.use(i18n);
   app.use(
@@ -89,8 +92,10 @@ export function createApp(deps: AppDeps): Express {
   app.set('trust proxy', deps.config.trustProxy);
   app.use(healthRouter(deps));
   app.use('/api/v1', apiRouter({ ...deps, cache }));
-  app.use(publicRouter(deps));
+  app.use(publicRouter({ ...deps, cache }));
   app.use(voterRouter({ ...deps, cache }));
+  app.use(embedRouter({ ...deps, cache }));
+  app.use(dataRouter({ ...deps, cache }));
   app.use(candidateRouter({ ...deps, mailer, account }));
   app.use(adminRouter({ ...deps, mailer, account }));
 

@@ -44,6 +44,11 @@ const configSchema = z
     JUSTIFICATION_MAX_LENGTH: z.coerce.number().int().min(100).max(10_000).default(1_500),
     LOGIN_MAX_FAILURES_PER_ACCOUNT: z.coerce.number().int().min(1).max(100_000).default(100),
     LOGIN_MAX_FAILURES_PER_IP: z.coerce.number().int().min(1).max(1_000_000).default(1_000),
+    EMBED_ALLOWED_ORIGINS: z
+      .string()
+      .regex(/^(\*|(https?:\/\/[^\s,]+)([\s,]+https?:\/\/[^\s,]+)*)$/, 'must be * or a list of http(s) origins')
+      .default('*'),
+    DATA_LICENSE: z.string().min(1).default('CC BY 4.0'),
   })
   .refine((env) => env.NODE_ENV !== 'production' || env.PASSWORD_SCRYPT_LOG_N >= 17, {
     path: ['PASSWORD_SCRYPT_LOG_N'],
@@ -73,6 +78,9 @@ const configSchema = z
     justificationMaxLength: env.JUSTIFICATION_MAX_LENGTH,
     loginMaxFailuresPerAccount: env.LOGIN_MAX_FAILURES_PER_ACCOUNT,
     loginMaxFailuresPerIp: env.LOGIN_MAX_FAILURES_PER_IP,
+    /** Sites allowed to frame the embeds (CSP frame-ancestors). */
+    embedAllowedOrigins: env.EMBED_ALLOWED_ORIGINS.split(/[\s,]+/).filter(Boolean),
+    dataLicense: env.DATA_LICENSE,
   }));
 
 /** Express's `trust proxy`: a boolean, a hop count, or addresses and subnet names. */

@@ -126,7 +126,7 @@ export interface AnswerHistoryTable {
   changed_at: string;
   prev_hash: string;
   hash: string;
-  /** `candidate`, `import`, or `organizer:<e-mail>` when an organizer acted at the candidate's request. */
+  /** `candidate`, `import`, or `organizer` when an organizer acted at the candidate's request (who: audit log). */
   actor: Generated<string>;
 }
 

@@ -102,7 +102,7 @@ export interface HistoryEntry {
   newJustification: string | null;
   changedAt: string;
   hash: string;
-  /** Who made the change: `candidate`, `import`, or `organizer:<e-mail>` at the candidate's request. */
+  /** Who made the change: `candidate`, `import`, or `organizer` (at the candidate's request). */
   actor: string;
 }
 

@@ -21,7 +21,7 @@ export interface HistoryEntryContent {
   newJustification: string | null;
   /** ISO 8601, UTC. */
   changedAt: string;
-  /** Who made the change: `candidate`, `import`, or `organizer:<e-mail>`. */
+  /** Who made the change: `candidate`, `import`, or `organizer` (at the candidate's request). */
   actor: string;
 }
 

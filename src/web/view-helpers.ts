@@ -56,4 +56,8 @@ export const viewHelpers = {
   eq(a: unknown, b: unknown): boolean {
     return a === b;
   },
+
+  gt(a: unknown, b: unknown): boolean {
+    return Number(a) > Number(b);
+  },
 };

@@ -34,6 +34,9 @@ describe('public pages', () => {
     `/e/${demo.election.slug}/results?race=${firstRace.slug}&a=${'4'.repeat(demo.statements.length)}`,
     `/e/${demo.election.slug}/compare?c=${answered.id},${silent.id}`,
     '/methodology',
+    `/e/${demo.election.slug}/statements/${demo.statements[0]!.id}`,
+    `/e/${demo.election.slug}/transparency`,
+    '/data',
   ];
 
   describe.each(LOCALES)('in %s', (locale) => {

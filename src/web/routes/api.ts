@@ -6,6 +6,12 @@ import { AppError, NotFoundError } from '../errors.js';
 import { parsed, validate } from '../middleware/validate.js';
 import { ElectionParams } from '../schemas/public.js';
 import { MatchBody } from '../schemas/voter.js';
+import { listElections } from '../../db/repositories/elections.js';
+import { changesPage, electionForData, publicCandidates } from '../../services/open-data.js';
+import { z } from 'zod';
+
+const RaceFilter = z.object({ race: z.string().regex(/^[a-z0-9]+(?:[-_][a-z0-9]+)*$/).max(100).optional() });
+const PageQuery = z.object({ page: z.coerce.number().int().min(1).max(1_000_000).default(1) });
 
 /** Largest JSON body accepted: a questionnaire's answers are a few kilobytes. */
 const BODY_LIMIT = '64kb';
@@ -28,6 +34,65 @@ export function apiRouter(deps: AppDeps & { cache: ElectionCache }): Router {
       return;
     }
     next();
+  });
+
+  // Read endpoints: cacheable for a minute; Express adds a weak ETag and answers 304 to a matching If-None-Match.
+  const readable = (res: Response) => res.set('Cache-Control', 'public, max-age=60');
+
+  router.get('/elections', async (_req, res) => {
+    const elections = await listElections(deps.db);
+    readable(res);
+    res.json({
+      elections: elections.map((e) => ({
+        slug: e.slug,
+        name: e.name,
+        date: e.date,
+        country: e.country,
+        scale: e.scale,
+        minAnswers: e.minAnswers,
+        questionnaireOpen: e.questionnaireOpen,
+        url: `${deps.config.baseUrl}/api/v1/elections/${e.slug}`,
+      })),
+    });
+  });
+
+  router.get('/elections/:election', validate('params', ElectionParams), async (_req, res) => {
+    const election = await electionForData(deps.db, parsed(res, 'params', ElectionParams).election);
+    if (!election) throw new NotFoundError();
+    const topicSlugs = new Map(election.topics.map((t) => [t.id, t.slug]));
+    readable(res);
+    res.json({
+      election: {
+        slug: election.slug,
+        name: election.name,
+        date: election.date,
+        country: election.country,
+        scale: election.scale,
+        minAnswers: election.minAnswers,
+        questionnaireOpen: election.questionnaireOpen,
+      },
+      topics: election.topics.map((t) => ({ slug: t.slug, name: t.name })),
+      statements: election.statements.map((s) => ({ id: s.key, topic: topicSlugs.get(s.topicId), text: s.text, context: s.context, scale: s.scale })),
+      races: election.races.map((r) => ({ slug: r.slug, office: r.office, district: r.district })),
+      parties: election.parties.map((p) => ({ slug: p.slug, abbreviation: p.abbreviation, name: p.name, number: p.number })),
+    });
+  });
+
+  router.get('/elections/:election/candidates', validate('params', ElectionParams), validate('query', RaceFilter), async (_req, res) => {
+    const election = await electionForData(deps.db, parsed(res, 'params', ElectionParams).election);
+    const { race } = parsed(res, 'query', RaceFilter);
+    if (!election || (race !== undefined && !election.races.some((r) => r.slug === race))) throw new NotFoundError();
+    const candidates = [];
+    for await (const batch of publicCandidates(deps.db, election, race)) candidates.push(...batch);
+    readable(res);
+    res.json({ election: election.slug, race: race ?? null, candidates });
+  });
+
+  router.get('/elections/:election/changes', validate('params', ElectionParams), validate('query', PageQuery), async (_req, res) => {
+    const election = await electionForData(deps.db, parsed(res, 'params', ElectionParams).election);
+    if (!election) throw new NotFoundError();
+    readable(res);
+    res.json({ election: election.slug, ...(await changesPage(deps.db, election, parsed(res, 'query', PageQuery).page, 100)) });
   });
 
   router.post(

@@ -154,7 +154,8 @@ export function candidateRouter(deps: AppDeps & AuthDeps & { account: AccountMid
     const candidateId = user.role === 'candidate' ? user.candidateId : session.actingCandidateId;
     const state = candidateId === null ? null : await loadQuestionnaire(deps.db, candidateId);
     if (!state) throw new AppError(403, 'forbidden', 'error.forbidden');
-    return user.role === 'admin' ? { state, actor: `organizer:${user.email}`, acting: true } : { state, actor: 'candidate', acting: false };
+    // The public history says an organizer acted; which one is in the audit log.
+    return user.role === 'admin' ? { state, actor: 'organizer', acting: true } : { state, actor: 'candidate', acting: false };
   };
   const page = (res: Response, view: string, data: Record<string, unknown>, acting: boolean, status = 200) =>
     render(res, view, { ...data, acting }, status);
@@ -214,9 +215,21 @@ export function candidateRouter(deps: AppDeps & AuthDeps & { account: AccountMid
   });
 
   router.post('/candidate/publish', signedIn, async (req, res) => {
-    const { state, actor } = await current(req);
+    const { state, actor, acting } = await current(req);
     const result = await publishDraft(deps, { candidateId: state.candidate.id, actor });
     if (!result.ok) throw new AppError(409, result.problem, `candidateArea.publishProblem.${result.problem}`);
+    if (acting) {
+      await deps.db
+        .insertInto('audit_log')
+        .values({
+          election_id: state.election.id,
+          actor: req.signedIn!.user.email,
+          action: 'publish-for-candidate',
+          details: JSON.stringify({ candidate: state.candidate.key, changes: result.changes }),
+          created_at: deps.clock.now().toISOString(),
+        })
+        .execute();
+    }
     res.redirect(303, '/candidate?done=published');
   });
 

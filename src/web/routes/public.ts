@@ -4,11 +4,14 @@ import { seededRandom } from '../../domain/fairness.js';
 import { candidatePage, electionOverview, electionsOverview, racePage } from '../../services/public-pages.js';
 import { NotFoundError } from '../errors.js';
 import { parsed, validate } from '../middleware/validate.js';
-import { CandidateParams, ElectionParams, OrderQuery, RaceParams } from '../schemas/public.js';
+import { CandidateParams, ElectionParams, OrderQuery, RaceParams, StatementParams, StatementQuery, TransparencyQuery } from '../schemas/public.js';
+import type { ElectionCache } from '../../services/election-cache.js';
+import { PAGE_SIZE, raceTopicMatrix, statementPage, transparencyPage } from '../../services/transparency.js';
+import { embedSnippet, oembedHref, statementView, topicMatrixView, transparencyView } from '../views/transparency.js';
 import { candidateView, electionsView, electionView, raceView } from '../views/public.js';
 
 /** The public pages of elections, races and candidates (SPEC §3). */
-export function publicRouter(deps: AppDeps): Router {
+export function publicRouter(deps: AppDeps & { cache: ElectionCache }): Router {
   const router = Router();
 
   router.get('/', async (_req, res) => {
@@ -20,7 +23,17 @@ export function publicRouter(deps: AppDeps): Router {
     const params = parsed(res, 'params', ElectionParams);
     const overview = await electionOverview(deps.db, params.election);
     if (!overview) throw new NotFoundError();
-    res.render('pages/election', electionView(overview, res.locals.locale, res.locals.t));
+    res.render('pages/election', {
+      ...electionView(overview, res.locals.locale, res.locals.t),
+      embed: embedSnippet({
+        baseUrl: deps.config.baseUrl,
+        path: `/embed/e/${params.election}/quiz`,
+        title: res.locals.t('quiz.title'),
+        height: 900,
+        t: res.locals.t,
+      }),
+      oembedHref: oembedHref(deps.config.baseUrl, `/e/${params.election}/quiz`),
+    });
   });
 
   router.get(
@@ -33,9 +46,22 @@ export function publicRouter(deps: AppDeps): Router {
       // A fresh random order at every visit unless the link fixes one (SPEC §2).
       const seed = query.seed ?? Math.floor(deps.random() * 0x100000000);
       const page = await racePage(deps.db, { ...params, random: seededRandom(seed) });
-      if (!page) throw new NotFoundError();
+      const matrix = await raceTopicMatrix(deps.cache, params);
+      if (!page || !matrix) throw new NotFoundError();
       res.set('Cache-Control', 'no-cache');
-      res.render('pages/race', raceView(page, { locale: res.locals.locale, t: res.locals.t, seed }));
+      const means = new Map(matrix.rows.map((row) => [row.candidate.id, row.means]));
+      res.render('pages/race', {
+        ...raceView(page, { locale: res.locals.locale, t: res.locals.t, seed }),
+        matrix: topicMatrixView({ election: page.election, candidates: page.candidates, means, locale: res.locals.locale, t: res.locals.t }),
+        embed: embedSnippet({
+          baseUrl: deps.config.baseUrl,
+          path: `/embed/e/${params.election}/races/${params.race}/matrix`,
+          title: res.locals.t('embed.matrixTitle'),
+          height: 520,
+          t: res.locals.t,
+        }),
+        oembedHref: oembedHref(deps.config.baseUrl, `/e/${params.election}/races/${params.race}`),
+      });
     },
   );
 
@@ -43,8 +69,55 @@ export function publicRouter(deps: AppDeps): Router {
     const params = parsed(res, 'params', CandidateParams);
     const page = await candidatePage(deps.db, { election: params.election, candidate: params.id });
     if (!page) throw new NotFoundError();
-    res.render('pages/candidate', candidateView(page, res.locals.locale, res.locals.t));
+    res.render('pages/candidate', {
+      ...candidateView(page, res.locals.locale, res.locals.t),
+      embed: embedSnippet({
+        baseUrl: deps.config.baseUrl,
+        path: `/embed/e/${params.election}/candidates/${params.id}`,
+        title: page.candidate.ballotName,
+        height: 320,
+        t: res.locals.t,
+      }),
+      oembedHref: oembedHref(deps.config.baseUrl, `/e/${params.election}/candidates/${params.id}`),
+    });
   });
+
+  router.get(
+    '/e/:election/statements/:id',
+    validate('params', StatementParams),
+    validate('query', StatementQuery),
+    async (_req, res) => {
+      const params = parsed(res, 'params', StatementParams);
+      const query = parsed(res, 'query', StatementQuery);
+      const seed = query.seed ?? Math.floor(deps.random() * 0x100000000);
+      const page = await statementPage(deps.db, {
+        election: params.election,
+        statement: params.id,
+        race: query.race,
+        party: query.party,
+        random: seededRandom(seed),
+      });
+      if (!page) throw new NotFoundError();
+      res.set('Cache-Control', 'no-cache');
+      res.render('pages/statement', statementView(page, { locale: res.locals.locale, t: res.locals.t, baseUrl: deps.config.baseUrl, seed }));
+    },
+  );
+
+  router.get(
+    '/e/:election/transparency',
+    validate('params', ElectionParams),
+    validate('query', TransparencyQuery),
+    async (_req, res) => {
+      const params = parsed(res, 'params', ElectionParams);
+      const query = parsed(res, 'query', TransparencyQuery);
+      const page = await transparencyPage(deps.db, { election: params.election, notAnsweredPage: query.np, changesPage: query.cp });
+      if (!page) throw new NotFoundError();
+      res.render(
+        'pages/transparency',
+        transparencyView(page, { locale: res.locals.locale, t: res.locals.t, notAnsweredPage: query.np, changesPage: query.cp, pageSize: PAGE_SIZE }),
+      );
+    },
+  );
 
   return router;
 }

@@ -27,97 +27,105 @@ export function voterRouter(deps: AppDeps & { cache: ElectionCache }): Router {
     res.render('pages/methodology', { title: res.locals.t('methodology.title') });
   });
 
-  router.get('/e/:election/quiz', validate('params', ElectionParams), async (req, res) => {
-    privatePage(res);
-    const params = parsed(res, 'params', ElectionParams);
-    const election = await deps.cache.election(params.election);
-    if (!election) throw new NotFoundError();
-    // A link back from the results brings the voter's answers to change them.
-    const query = ResultsQuery.safeParse(req.query);
-    const previous =
-      query.success && query.data.a !== undefined ? decodeResultStrings(election, { a: query.data.a, w: query.data.w }) : null;
-    res.render(
-      'pages/quiz',
-      quizView(election, {
-        locale: res.locals.locale,
-        t: res.locals.t,
-        race: query.success ? query.data.race : undefined,
-        voter: previous && previous.errors.length === 0 ? previous.voter : null,
-        errors: [],
-      }),
-    );
-  });
-
-  router.get('/e/:election/results', validate('params', ElectionParams), async (req, res) => {
-    privatePage(res);
-    const params = parsed(res, 'params', ElectionParams);
-    const election = await deps.cache.election(params.election);
-    if (!election) throw new NotFoundError();
-
-    // The questionnaire form sends one field per statement: turn it into the short, shareable URL.
-    if (Object.keys(req.query).some((key) => key.startsWith('v_'))) {
-      const voter = voterFromForm(election, req.query as Record<string, unknown>);
-      const { a, w } = encodeResultStrings(voter);
-      const race = typeof req.query.race === 'string' && req.query.race !== '' ? req.query.race : null;
-      const target = withQuery(`/e/${encodeURIComponent(params.election)}/results`, {
-        race,
-        a,
-        w,
-        lang: typeof res.locals.langParam === 'string' ? res.locals.langParam : null,
+  /** The questionnaire and its results, on the site and (prefix `/embed`) inside an embed. */
+  const journey = (prefix: '' | '/embed', layout: { layout?: string }) => {
+    router.get(`${prefix}/e/:election/quiz`, validate('params', ElectionParams), async (req, res) => {
+      privatePage(res);
+      const params = parsed(res, 'params', ElectionParams);
+      const election = await deps.cache.election(params.election);
+      if (!election) throw new NotFoundError();
+      // A link back from the results brings the voter's answers to change them.
+      const query = ResultsQuery.safeParse(req.query);
+      const previous =
+        query.success && query.data.a !== undefined ? decodeResultStrings(election, { a: query.data.a, w: query.data.w }) : null;
+      res.render('pages/quiz', {
+        ...quizView(election, {
+          locale: res.locals.locale,
+          t: res.locals.t,
+          race: query.success ? query.data.race : undefined,
+          voter: previous && previous.errors.length === 0 ? previous.voter : null,
+          errors: [],
+          prefix,
+        }),
+        ...layout,
       });
-      res.redirect(303, target);
-      return;
-    }
-
-    const query = ResultsQuery.safeParse(req.query);
-    const quizAgain = (
-      errors: VoterInputError[],
-      voter: VoterAnswers | null,
-      race: string | undefined,
-      tooFew?: { counted: number; required: number },
-    ) => {
-      res
-        .status(400)
-        .render('pages/quiz', quizView(election, { locale: res.locals.locale, t: res.locals.t, race, voter, errors, tooFew }));
-    };
-    if (!query.success) {
-      quizAgain([{ field: 'a', code: 'bad_character', params: {} }], null, undefined);
-      return;
-    }
-    if (query.data.a === undefined) {
-      res.redirect(303, withQuery(`/e/${encodeURIComponent(params.election)}/quiz`, { race: query.data.race ?? null }));
-      return;
-    }
-    const { a, w } = query.data;
-    const method = query.data.m ?? 'cityblock';
-    const missing = query.data.miss ?? 'penalty';
-    const result = await matchVoter(deps.cache, {
-      election: params.election,
-      race: query.data.race,
-      decode: (snapshot) => decodeResultStrings(snapshot, { a, w }),
-      settings: { method, missing, seed: query.data.seed },
-      random: deps.random,
     });
-    if (result.kind === 'no_election') throw new NotFoundError();
-    if (result.kind === 'invalid') {
-      quizAgain(result.errors, result.voter, query.data.race);
-      return;
-    }
-    if (!result.outcome.ok) {
-      quizAgain([], result.voter, result.race.race.slug, result.outcome);
-      return;
-    }
-    res.render(
-      'pages/results',
-      resultsView(result, {
-        locale: res.locals.locale,
-        t: res.locals.t,
-        method,
-        missing,
-        shareUrl: `${deps.config.baseUrl}${shareablePath(req)}`,
-      }),
-    );
-  });
+
+    router.get(`${prefix}/e/:election/results`, validate('params', ElectionParams), async (req, res) => {
+      privatePage(res);
+      const params = parsed(res, 'params', ElectionParams);
+      const election = await deps.cache.election(params.election);
+      if (!election) throw new NotFoundError();
+
+      // The questionnaire form sends one field per statement: turn it into the short, shareable URL.
+      if (Object.keys(req.query).some((key) => key.startsWith('v_'))) {
+        const voter = voterFromForm(election, req.query as Record<string, unknown>);
+        const { a, w } = encodeResultStrings(voter);
+        const race = typeof req.query.race === 'string' && req.query.race !== '' ? req.query.race : null;
+        const target = withQuery(`${prefix}/e/${encodeURIComponent(params.election)}/results`, {
+          race,
+          a,
+          w,
+          lang: typeof res.locals.langParam === 'string' ? res.locals.langParam : null,
+        });
+        res.redirect(303, target);
+        return;
+      }
+
+      const query = ResultsQuery.safeParse(req.query);
+      const quizAgain = (
+        errors: VoterInputError[],
+        voter: VoterAnswers | null,
+        race: string | undefined,
+        tooFew?: { counted: number; required: number },
+      ) => {
+        res
+          .status(400)
+          .render('pages/quiz', { ...quizView(election, { locale: res.locals.locale, t: res.locals.t, race, voter, errors, tooFew, prefix }), ...layout });
+      };
+      if (!query.success) {
+        quizAgain([{ field: 'a', code: 'bad_character', params: {} }], null, undefined);
+        return;
+      }
+      if (query.data.a === undefined) {
+        res.redirect(303, withQuery(`${prefix}/e/${encodeURIComponent(params.election)}/quiz`, { race: query.data.race ?? null }));
+        return;
+      }
+      const { a, w } = query.data;
+      const method = query.data.m ?? 'cityblock';
+      const missing = query.data.miss ?? 'penalty';
+      const result = await matchVoter(deps.cache, {
+        election: params.election,
+        race: query.data.race,
+        decode: (snapshot) => decodeResultStrings(snapshot, { a, w }),
+        settings: { method, missing, seed: query.data.seed },
+        random: deps.random,
+      });
+      if (result.kind === 'no_election') throw new NotFoundError();
+      if (result.kind === 'invalid') {
+        quizAgain(result.errors, result.voter, query.data.race);
+        return;
+      }
+      if (!result.outcome.ok) {
+        quizAgain([], result.voter, result.race.race.slug, result.outcome);
+        return;
+      }
+      res.render('pages/results', {
+        ...resultsView(result, {
+          locale: res.locals.locale,
+          t: res.locals.t,
+          method,
+          missing,
+          // Shared links lead to the full site, also from inside an embed.
+          shareUrl: `${deps.config.baseUrl}${shareablePath(req).slice(prefix.length)}`,
+          prefix,
+        }),
+        ...layout,
+      });
+    });
+  };
+  journey('', {});
+  journey('/embed', { layout: 'embed' });
 
   router.get('/e/:election/compare', validate('params', ElectionParams), async (req, res) => {
     privatePage(res);

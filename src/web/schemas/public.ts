@@ -25,3 +25,17 @@ export const OrderQuery = z.object({
     .catch(undefined),
 });
 export type OrderQuery = z.infer<typeof OrderQuery>;
+
+export const StatementParams = z.object({ election: slug, id: key });
+export type StatementParams = z.infer<typeof StatementParams>;
+
+/** Filters of the statement page; an empty select means "all". */
+export const StatementQuery = OrderQuery.extend({
+  race: slug.optional().catch(undefined),
+  party: slug.optional().catch(undefined),
+});
+export type StatementQuery = z.infer<typeof StatementQuery>;
+
+const page = z.coerce.number().int().min(1).max(100_000).catch(1).default(1);
+export const TransparencyQuery = z.object({ np: page, cp: page });
+export type TransparencyQuery = z.infer<typeof TransparencyQuery>;

@@ -47,6 +47,7 @@ export function electionView(overview: ElectionOverview, locale: Locale, t: Tran
     election: electionHeader(election, locale),
     rate: rateView(overview.rate, t),
     quizHref: `${paths.election(election.slug)}/quiz`,
+    transparencyHref: `${paths.election(election.slug)}/transparency`,
     topics: election.topics.map((topic) => ({
       name: localize(topic.name, locale),
       statements: election.statements
@@ -120,6 +121,7 @@ export function candidateView(page: CandidatePage, locale: Locale, t: Translator
           const answer = answers.get(s.id);
           return {
             key: s.key,
+            href: `${paths.election(election.slug)}/statements/${encodeURIComponent(s.key)}`,
             text: localize(s.text, locale),
             answered: answer !== undefined,
             value: answer?.value ?? null,
@@ -138,7 +140,7 @@ export function candidateView(page: CandidatePage, locale: Locale, t: Translator
       oldJustification: h.oldJustification,
       newJustification: h.newJustification,
       hash: h.hash.slice(0, 12),
-      byOrganizer: h.actor.startsWith('organizer:'),
+      byOrganizer: h.actor === 'organizer',
       byImport: h.actor === 'import',
     })),
   };

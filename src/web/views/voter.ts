@@ -10,9 +10,10 @@ import { paths } from './public.js';
 
 /* View-models of the voter's pages: plain, localized data for the templates. */
 
-const electionPaths = {
-  quiz: (e: string) => `/e/${encodeURIComponent(e)}/quiz`,
-  results: (e: string) => `/e/${encodeURIComponent(e)}/results`,
+/** Pages of the voter's journey; `prefix` is `/embed` inside an embedded quiz. */
+export const electionPaths = {
+  quiz: (e: string, prefix = '') => `${prefix}/e/${encodeURIComponent(e)}/quiz`,
+  results: (e: string, prefix = '') => `${prefix}/e/${encodeURIComponent(e)}/results`,
   compare: (e: string) => `/e/${encodeURIComponent(e)}/compare`,
 };
 
@@ -38,6 +39,7 @@ export function quizView(
     voter: VoterAnswers | null;
     errors: VoterInputError[];
     tooFew?: { counted: number; required: number } | undefined;
+    prefix?: string;
   },
 ) {
   const { detail } = election;
@@ -60,7 +62,8 @@ export function quizView(
   return {
     title: `${t('quiz.title')} · ${localize(detail.name, locale)}`,
     election: { name: localize(detail.name, locale), href: paths.election(detail.slug) },
-    action: electionPaths.results(detail.slug),
+    action: electionPaths.results(detail.slug, input.prefix),
+    embedded: input.prefix === '/embed',
     errors,
     raceError: input.errors.some((e) => e.field === 'race'),
     singleRace: detail.races.length === 1 ? detail.races[0]!.slug : null,
@@ -98,7 +101,7 @@ export function quizView(
 
 export function resultsView(
   result: Extract<MatchResult, { kind: 'matched' }>,
-  input: { locale: Locale; t: Translator; method: Method; missing: MissingPolicy; shareUrl: string },
+  input: { locale: Locale; t: Translator; method: Method; missing: MissingPolicy; shareUrl: string; prefix?: string },
 ) {
   const { election, race, voter, outcome } = result;
   if (!outcome.ok) throw new Error('results need a successful match');
@@ -144,9 +147,10 @@ export function resultsView(
       reason: answeredAny(row) ? t('results.unrankedNoneOfYours') : t('results.unrankedNoAnswers'),
     })),
     hidden: { race: race.race.slug, a, w },
-    action: electionPaths.results(detail.slug),
+    embedded: input.prefix === '/embed',
+    action: electionPaths.results(detail.slug, input.prefix),
     compareAction: electionPaths.compare(detail.slug),
-    editHref: `${electionPaths.quiz(detail.slug)}?race=${encodeURIComponent(race.race.slug)}&a=${encodeURIComponent(a)}${w ? `&w=${w}` : ''}`,
+    editHref: `${electionPaths.quiz(detail.slug, input.prefix)}?race=${encodeURIComponent(race.race.slug)}&a=${encodeURIComponent(a)}${w ? `&w=${w}` : ''}`,
     shareUrl: input.shareUrl,
   };
 }

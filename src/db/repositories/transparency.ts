@@ -1,0 +1,154 @@
+import { sql } from 'kysely';
+import type { Db } from '../client.js';
+
+/* Aggregates and lists for the transparency, statement and data pages. */
+
+export type Dimension = 'race' | 'party' | 'gender' | 'race_color';
+
+/** Candidates counted by a dimension and status: `key` is the race or party id, or the self-declared value. */
+export async function countByDimension(
+  db: Db,
+  electionId: number,
+  dimension: Dimension,
+): Promise<Array<{ key: string | null; status: string; count: number }>> {
+  const column = { race: 'race_id', party: 'party_id', gender: 'gender', race_color: 'race_color' }[dimension] as
+    | 'race_id'
+    | 'party_id'
+    | 'gender'
+    | 'race_color';
+  const rows = await db
+    .selectFrom('candidates')
+    .select([sql<string | number | null>`${sql.ref(column)}`.as('key'), 'status', (eb) => eb.fn.countAll<number | string>().as('count')])
+    .where('election_id', '=', electionId)
+    .groupBy([column, 'status'])
+    .execute();
+  return rows.map((r) => ({ key: r.key === null ? null : String(r.key), status: r.status, count: Number(r.count) }));
+}
+
+/** Candidates who have not published, by race then name, a page at a time. */
+export async function listNotPublished(
+  db: Db,
+  input: { electionId: number; offset: number; limit: number },
+): Promise<{ total: number; rows: Array<{ key: string; name: string; ballotName: string; raceId: number; partyId: number | null; status: string }> }> {
+  const base = db.selectFrom('candidates').where('election_id', '=', input.electionId).where('status', '!=', 'published');
+  const total = Number((await base.select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirstOrThrow()).n);
+  const rows = await base
+    .select(['key', 'name', 'ballot_name', 'race_id', 'party_id', 'status'])
+    .orderBy('race_id')
+    .orderBy('name')
+    .orderBy('id')
+    .offset(input.offset)
+    .limit(input.limit)
+    .execute();
+  return {
+    total,
+    rows: rows.map((r) => ({ key: r.key, name: r.name, ballotName: r.ballot_name ?? r.name, raceId: r.race_id, partyId: r.party_id, status: r.status })),
+  };
+}
+
+export interface ChangeLogRow {
+  seq: number;
+  changedAt: string;
+  candidateKey: string;
+  candidateName: string;
+  statementKey: string;
+  statementId: number;
+  oldValue: number | null;
+  newValue: number | null;
+  newJustification: string | null;
+  actor: string;
+  hash: string;
+}
+
+/** The election's public change log, newest first, a page at a time. */
+export async function listChanges(db: Db, input: { electionId: number; offset: number; limit: number }): Promise<{ total: number; rows: ChangeLogRow[] }> {
+  const total = Number(
+    (await db.selectFrom('answer_history').select((eb) => eb.fn.countAll<number | string>().as('n')).where('election_id', '=', input.electionId).executeTakeFirstOrThrow()).n,
+  );
+  const rows = await db
+    .selectFrom('answer_history')
+    .innerJoin('candidates', 'candidates.id', 'answer_history.candidate_id')
+    .innerJoin('statements', 'statements.id', 'answer_history.statement_id')
+    .select([
+      'answer_history.seq',
+      'answer_history.changed_at',
+      'candidates.key as candidateKey',
+      'candidates.ballot_name',
+      'candidates.name',
+      'statements.key as statementKey',
+      'statements.id as statementId',
+      'answer_history.old_value',
+      'answer_history.new_value',
+      'answer_history.new_justification',
+      'answer_history.actor',
+      'answer_history.hash',
+    ])
+    .where('answer_history.election_id', '=', input.electionId)
+    .orderBy('answer_history.seq', 'desc')
+    .offset(input.offset)
+    .limit(input.limit)
+    .execute();
+  return {
+    total,
+    rows: rows.map((r) => ({
+      seq: r.seq,
+      changedAt: r.changed_at,
+      candidateKey: r.candidateKey,
+      candidateName: r.ballot_name ?? r.name,
+      statementKey: r.statementKey,
+      statementId: r.statementId,
+      oldValue: r.old_value,
+      newValue: r.new_value,
+      newJustification: r.new_justification,
+      actor: r.actor,
+      hash: r.hash,
+    })),
+  };
+}
+
+/** Published answers to one statement, by candidate, for the candidates of a race and/or party. */
+export async function listStatementAnswers(
+  db: Db,
+  input: { electionId: number; statementId: number; raceId?: number | undefined; partyId?: number | undefined },
+) {
+  let query = db
+    .selectFrom('candidates')
+    .leftJoin('answers', (join) =>
+      join.onRef('answers.candidate_id', '=', 'candidates.id').on('answers.statement_id', '=', input.statementId),
+    )
+    .select([
+      'candidates.id',
+      'candidates.key',
+      'candidates.name',
+      'candidates.ballot_name',
+      'candidates.ballot_number',
+      'candidates.party_id',
+      'candidates.race_id',
+      'candidates.status',
+      'answers.value',
+      'answers.justification',
+      'answers.hidden_reason',
+      'answers.id as answerId',
+    ])
+    .where('candidates.election_id', '=', input.electionId);
+  if (input.raceId !== undefined) query = query.where('candidates.race_id', '=', input.raceId);
+  if (input.partyId !== undefined) query = query.where('candidates.party_id', '=', input.partyId);
+  const rows = await query.orderBy('candidates.id').execute();
+  return rows.map((r) => {
+    const published = r.status === 'published' && r.answerId !== null;
+    return {
+      id: r.id,
+      key: r.key,
+      name: r.name,
+      ballotName: r.ballot_name ?? r.name,
+      ballotNumber: r.ballot_number,
+      partyId: r.party_id,
+      raceId: r.race_id,
+      candidatePublished: r.status === 'published',
+      answered: published,
+      value: published ? r.value : null,
+      justification: published && r.hidden_reason === null ? r.justification : null,
+      hiddenReason: published ? r.hidden_reason : null,
+    };
+  });
+}

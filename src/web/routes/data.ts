@@ -1,0 +1,137 @@
+import { once } from 'node:events';
+import { stringify } from 'csv-stringify';
+import { Router } from 'express';
+import { z } from 'zod';
+import type { AppDeps } from '../../app.js';
+import { listElections } from '../../db/repositories/elections.js';
+import { localize } from '../../domain/locale.js';
+import type { ElectionCache } from '../../services/election-cache.js';
+import { exportElectionPackage, packageText } from '../../services/election-packages.js';
+import { CSV_COLUMNS, csvRows, electionForData } from '../../services/open-data.js';
+import { AppError, NotFoundError } from '../errors.js';
+import { embedSnippet } from '../views/transparency.js';
+
+const DataFile = z.object({ file: z.string().regex(/^([a-z0-9]+(?:[-_][a-z0-9]+)*)\.(csv|json)$/) });
+
+const OembedQuery = z.object({
+  url: z.url(),
+  maxwidth: z.coerce.number().int().min(50).max(5000).optional(),
+  maxheight: z.coerce.number().int().min(50).max(20000).optional(),
+  format: z.string().optional(),
+});
+
+/**
+ * Open data: the `/data` page (downloads and API documentation), the CSV and
+ * package downloads of each election (SPEC §6.3), and the oEmbed provider.
+ */
+export function dataRouter(deps: AppDeps & { cache: ElectionCache }): Router {
+  const router = Router();
+
+  router.get('/data', async (_req, res) => {
+    const elections = await listElections(deps.db);
+    res.render('pages/data', {
+      title: res.locals.t('data.title'),
+      license: deps.config.dataLicense,
+      baseUrl: deps.config.baseUrl,
+      elections: elections.map((e) => ({
+        name: localize(e.name, res.locals.locale),
+        slug: e.slug,
+        csv: `/data/${e.slug}.csv`,
+        json: `/data/${e.slug}.json`,
+      })),
+    });
+  });
+
+  router.get('/data/:file', async (req, res) => {
+    const params = DataFile.safeParse(req.params);
+    if (!params.success) throw new NotFoundError();
+    const [, slug, kind] = /^(.+)\.(csv|json)$/.exec(params.data.file)!;
+    const election = await electionForData(deps.db, slug!);
+    if (!election) throw new NotFoundError();
+    res.set('Cache-Control', 'public, max-age=300');
+    res.set('Access-Control-Allow-Origin', '*');
+    if (kind === 'json') {
+      const pkg = await exportElectionPackage(deps, election.slug);
+      res.type('application/json').set('Content-Disposition', `inline; filename="${election.slug}.json"`).send(packageText(pkg!));
+      return;
+    }
+    res.type('text/csv; charset=utf-8').set('Content-Disposition', `attachment; filename="${election.slug}.csv"`);
+    // Streamed a race at a time: a national election does not have to fit in memory.
+    const csv = stringify({ header: true, columns: [...CSV_COLUMNS] });
+    csv.pipe(res);
+    for await (const row of csvRows(deps.db, election)) {
+      if (!csv.write(row)) await once(csv, 'drain');
+    }
+    csv.end();
+  });
+
+  router.get('/oembed', async (req, res) => {
+    res.set('Access-Control-Allow-Origin', '*');
+    const query = OembedQuery.safeParse(req.query);
+    if (!query.success) throw new AppError(400, 'bad_request', 'error.badRequest');
+    if (query.data.format !== undefined && query.data.format !== 'json') {
+      throw new AppError(501, 'format_not_supported', 'oembed.jsonOnly');
+    }
+    const target = await embeddable(deps, query.data.url);
+    if (!target) throw new NotFoundError();
+    const width = Math.min(query.data.maxwidth ?? 600, 600);
+    const height = Math.min(query.data.maxheight ?? target.height, target.height);
+    const snippet = embedSnippet({ baseUrl: deps.config.baseUrl, path: target.path, title: target.title, height, t: res.locals.t });
+    res.set('Cache-Control', 'public, max-age=300');
+    res.json({
+      version: '1.0',
+      type: 'rich',
+      title: target.title,
+      provider_name: 'Concordo',
+      provider_url: `${deps.config.baseUrl}/`,
+      html: snippet.code.replace('width="100%"', `width="${width}"`),
+      width,
+      height,
+      cache_age: 300,
+    });
+  });
+
+  return router;
+}
+
+/** The embed behind a page or embed URL of this site, or null when there is none. */
+async function embeddable(
+  deps: AppDeps & { cache: ElectionCache },
+  raw: string,
+): Promise<{ path: string; title: string; height: number } | null> {
+  const url = new URL(raw);
+  const base = new URL(deps.config.baseUrl);
+  if (url.origin !== base.origin) return null;
+  const path = url.pathname.replace(/^\/embed(?=\/)/, '');
+  const match = /^\/e\/([a-z0-9_-]+)(?:\/(quiz|statements|candidates|races)(?:\/([A-Za-z0-9._-]+)(\/matrix)?)?)?$/.exec(path);
+  if (!match) return null;
+  const [, slug, kind, id, matrix] = match;
+  const election = await deps.cache.election(slug!);
+  if (!election) return null;
+  const name = localize(election.detail.name, 'pt-BR');
+  const keep = (params: string[]) => {
+    const kept = new URLSearchParams();
+    for (const p of params) {
+      const value = url.searchParams.get(p);
+      if (value) kept.set(p, value);
+    }
+    const query = kept.toString();
+    return query ? `?${query}` : '';
+  };
+  if (kind === undefined || (kind === 'quiz' && id === undefined)) {
+    return { path: `/embed/e/${slug}/quiz${keep(['race', 'lang'])}`, title: name, height: 900 };
+  }
+  if (kind === 'statements' && id && !matrix) {
+    const statement = election.detail.statements.find((s) => s.key === id);
+    return statement ? { path: `/embed/e/${slug}/statements/${id}${keep(['race', 'party', 'lang'])}`, title: `${name} · ${id}`, height: 640 } : null;
+  }
+  if (kind === 'candidates' && id && !matrix) {
+    const candidate = await deps.db.selectFrom('candidates').select('ballot_name').where('election_id', '=', election.detail.id).where('key', '=', id).executeTakeFirst();
+    return candidate ? { path: `/embed/e/${slug}/candidates/${id}${keep(['lang'])}`, title: `${name} · ${candidate.ballot_name ?? id}`, height: 320 } : null;
+  }
+  if (kind === 'races' && id) {
+    const race = election.detail.races.find((r) => r.slug === id);
+    return race ? { path: `/embed/e/${slug}/races/${id}/matrix${keep(['lang'])}`, title: `${name} · ${id}`, height: 520 } : null;
+  }
+  return null;
+}

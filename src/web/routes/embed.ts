@@ -1,0 +1,88 @@
+import { Router } from 'express';
+import type { AppDeps } from '../../app.js';
+import { seededRandom, shuffle } from '../../domain/fairness.js';
+import { localize } from '../../domain/locale.js';
+import type { ElectionCache } from '../../services/election-cache.js';
+import { candidatePage } from '../../services/public-pages.js';
+import { raceTopicMatrix, statementPage } from '../../services/transparency.js';
+import { NotFoundError } from '../errors.js';
+import { parsed, validate } from '../middleware/validate.js';
+import { CandidateParams, RaceParams, StatementParams, StatementQuery } from '../schemas/public.js';
+import { paths } from '../views/public.js';
+import { statementPath, statementView, topicMatrixView } from '../views/transparency.js';
+
+/**
+ * Widgets for other sites (`/embed/…`): their own small layout, framable,
+ * no cookies, links opening the full site in a new tab. The embedded quiz
+ * lives with the voter's journey (routes/voter.ts).
+ */
+export function embedRouter(deps: AppDeps & { cache: ElectionCache }): Router {
+  const router = Router();
+  const layout = { layout: 'embed' };
+
+  router.get('/embed/e/:election/statements/:id', validate('params', StatementParams), validate('query', StatementQuery), async (_req, res) => {
+    const params = parsed(res, 'params', StatementParams);
+    const query = parsed(res, 'query', StatementQuery);
+    const seed = query.seed ?? Math.floor(deps.random() * 0x100000000);
+    const page = await statementPage(deps.db, { election: params.election, statement: params.id, race: query.race, party: query.party, random: seededRandom(seed) });
+    if (!page) throw new NotFoundError();
+    const view = statementView(page, { locale: res.locals.locale, t: res.locals.t, baseUrl: deps.config.baseUrl, seed });
+    res.render('embed/statement', {
+      ...view,
+      ...layout,
+      siteHref: `${deps.config.baseUrl}${statementPath(params.election, params.id)}`,
+      answers: view.answers.filter((a) => a.answered),
+    });
+  });
+
+  router.get('/embed/e/:election/candidates/:id', validate('params', CandidateParams), async (_req, res) => {
+    const params = parsed(res, 'params', CandidateParams);
+    const page = await candidatePage(deps.db, { election: params.election, candidate: params.id });
+    if (!page) throw new NotFoundError();
+    const { candidate, election, race } = page;
+    const party = election.parties.find((p) => p.id === candidate.partyId);
+    const answered = page.answers.filter((a) => a.value !== null).length;
+    res.render('embed/candidate', {
+      ...layout,
+      title: candidate.ballotName,
+      siteHref: `${deps.config.baseUrl}${paths.candidate(election.slug, candidate.key)}`,
+      candidate: {
+        ballotName: candidate.ballotName,
+        name: candidate.name,
+        ballotNumber: candidate.ballotNumber,
+        party: party ? { abbreviation: party.abbreviation, name: party.name } : null,
+        race: `${localize(race.office, res.locals.locale)} — ${localize(race.district, res.locals.locale)}`,
+        verified: candidate.verified,
+        published: candidate.status === 'published',
+        answered: res.locals.t('candidate.answeredCount', { answered, total: election.statements.length }),
+        bio: candidate.profile.bio,
+      },
+    });
+  });
+
+  router.get('/embed/e/:election/races/:race/matrix', validate('params', RaceParams), async (_req, res) => {
+    const params = parsed(res, 'params', RaceParams);
+    const matrix = await raceTopicMatrix(deps.cache, params);
+    if (!matrix) throw new NotFoundError();
+    const candidates = shuffle(
+      matrix.rows.map((row) => row.candidate),
+      seededRandom(Math.floor(deps.random() * 0x100000000)),
+    );
+    const election = matrix.election.detail;
+    res.render('embed/matrix', {
+      ...layout,
+      title: `${res.locals.t('matrix.title')} · ${localize(matrix.race.race.office, res.locals.locale)} — ${localize(matrix.race.race.district, res.locals.locale)}`,
+      siteHref: `${deps.config.baseUrl}${paths.race(election.slug, params.race)}`,
+      matrix: topicMatrixView({
+        election,
+        candidates,
+        means: new Map(matrix.rows.map((row) => [row.candidate.id, row.means])),
+        locale: res.locals.locale,
+        t: res.locals.t,
+        newTab: true,
+      }),
+    });
+  });
+
+  return router;
+}
