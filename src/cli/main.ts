@@ -11,6 +11,8 @@ import { localeFromEnvironment, translator, type Translator } from '../i18n.js';
 import { seedDemo } from '../services/demo.js';
 import { createAdmin } from '../services/auth.js';
 import { inviteCandidates } from '../services/invitations.js';
+import { importRoster } from '../services/tse-import.js';
+import { RosterFileError } from '../formats/tse-roster.js';
 import { createMailer } from '../services/mailer.js';
 import { ADMIN_SETUP_PATH } from '../web/routes/admin.js';
 import { verifyDatabase } from '../services/verify.js';
@@ -92,6 +94,40 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
             io.stdout(text);
           }
           return 0;
+        });
+      }
+      case 'import-tse': {
+        const { positionals, values } = parse(rest, { election: { type: 'string' } }, t);
+        const file = positionals[0];
+        if (!file) throw new UsageError(t('cli.missingArgument', { name: '<csv>' }));
+        if (!values.election) throw new UsageError(t('cli.missingArgument', { name: '--election <slug>' }));
+        const election = values.election;
+        return await withDb(io, async (db) => {
+          await migrateToLatest(db);
+          try {
+            const outcome = await importRoster(
+              { db, clock: systemClock },
+              {
+                election,
+                file,
+                actor: 'cli',
+                onProgress: (processed, total) => io.stderr(`${t('cli.tse.progress', { processed, total })}\n`),
+              },
+            );
+            if (!outcome.ok) {
+              io.stderr(`${t('cli.noSuchElection', { election })}\n`);
+              return 1;
+            }
+            const { summary } = outcome;
+            const { rejections: _rejections, ...counts } = summary;
+            io.stdout(`${t('cli.tse.summary', counts)}\n`);
+            for (const r of summary.rejections) io.stdout(`  ${t('cli.tse.rejected', { line: r.line, reason: t(`tse.reject.${r.reason}`, r.params) })}\n`);
+            return 0;
+          } catch (error) {
+            if (!(error instanceof RosterFileError)) throw error;
+            io.stderr(`${t(`tse.file.${error.code}`, { ...error.params, line: error.line, file })}\n`);
+            return 1;
+          }
         });
       }
       case 'invite': {

@@ -19,6 +19,7 @@ export interface ElectionTable {
   questionnaire_open: Generated<number>;
   /** Raised whenever what voters are matched against changes; caches compare it. */
   data_version: Generated<number>;
+  campaign_period: Generated<number>;
   created_at: string;
   updated_at: string;
 }
@@ -51,6 +52,8 @@ export interface RaceTable {
   office: string;
   district: string;
   position: number;
+  /** `<SG_UE>:<CD_CARGO>` for races from the electoral court's roster. */
+  source_key: string | null;
 }
 
 export interface PartyTable {
@@ -82,6 +85,9 @@ export interface CandidateTable {
   elected: Generated<number>;
   gender: string | null;
   race_color: string | null;
+  /** `self` (the candidate's own declaration) or `court` (the electoral court's roster). */
+  gender_source: string | null;
+  race_color_source: string | null;
   lgbt: number | null;
   collective: number | null;
   bio: string | null;
@@ -151,6 +157,19 @@ export interface SessionTable {
   acting_candidate_id: number | null;
 }
 
+export interface ImportJobTable {
+  id: string;
+  election_id: number;
+  kind: 'package' | 'tse';
+  actor: string;
+  status: 'running' | 'done' | 'failed';
+  processed: number;
+  /** JSON: the summary when done, the errors when failed. */
+  summary: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
 export interface SettingTable {
   key: string;
   value: string;
@@ -216,6 +235,7 @@ export interface Database {
   moderation_log: ModerationLogTable;
   audit_log: AuditLogTable;
   settings: SettingTable;
+  import_jobs: ImportJobTable;
 }
 
 export type ElectionRow = Selectable<ElectionTable>;
