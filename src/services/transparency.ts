@@ -1,6 +1,6 @@
 import type { Db } from '../db/client.js';
 import { findElectionDetail } from '../db/repositories/elections.js';
-import { countByDimension, listChanges, listNotPublished, listStatementAnswers, type Dimension } from '../db/repositories/transparency.js';
+import { countByDimension, listChanges, listModeration, listNotPublished, listStatementAnswers, type Dimension } from '../db/repositories/transparency.js';
 import type { ElectionDetail, Race, Statement } from '../domain/election.js';
 import { shuffle, type RandomSource } from '../domain/fairness.js';
 import { distribution, type DistributionRow } from '../domain/distribution.js';
@@ -95,5 +95,6 @@ export async function transparencyPage(db: Db, input: { election: string; notAns
     byRaceColor: raceColor!,
     notPublished,
     changes,
+    moderation: await listModeration(db, election.id),
   };
 }

@@ -1,10 +1,12 @@
 import type { HelperOptions } from 'handlebars';
-import { DEFAULT_LOCALE, isLocale, type Locale } from '../domain/locale.js';
+import { DEFAULT_LOCALE, isLocale, LOCALES, type Locale } from '../domain/locale.js';
 import { translate } from '../i18n.js';
 
 /*
  * Handlebars helpers. They read the page's locale from the template's root
- * context (set by the i18n middleware) and never touch data sources.
+ * context (set by the i18n middleware) and never touch data sources. Their
+ * names are verbs or otherwise unlike data fields: a helper shadows a field of
+ * the same name in a template (`{{date}}` would call a helper named `date`).
  */
 
 function rootOf(options: HelperOptions): Record<string, unknown> {
@@ -31,16 +33,16 @@ export const viewHelpers = {
     return `${pathAndQuery}${separator}lang=${encodeURIComponent(lang)}${fragment === undefined ? '' : `#${fragment}`}`;
   },
 
-  /** `{{date "2028-10-01"}}` or an ISO time: a date in the page's language. */
-  date(value: string, options: HelperOptions): string {
+  /** `{{formatDate "2028-10-01"}}` or an ISO time: a date in the page's language. */
+  formatDate(value: string, options: HelperOptions): string {
     if (typeof value !== 'string' || value === '') return '';
     const time = /^\d{4}-\d{2}-\d{2}$/.test(value) ? new Date(`${value}T12:00:00Z`) : new Date(value);
     if (Number.isNaN(time.getTime())) return value;
     return new Intl.DateTimeFormat(localeOf(options), { dateStyle: 'long', timeZone: 'UTC' }).format(time);
   },
 
-  /** `{{datetime iso}}`: date and time (UTC) in the page's language. */
-  datetime(value: string, options: HelperOptions): string {
+  /** `{{formatDateTime iso}}`: date and time (UTC) in the page's language. */
+  formatDateTime(value: string, options: HelperOptions): string {
     const time = new Date(value);
     if (Number.isNaN(time.getTime())) return String(value ?? '');
     return new Intl.DateTimeFormat(localeOf(options), { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' }).format(
@@ -48,13 +50,23 @@ export const viewHelpers = {
     );
   },
 
-  /** `{{number n}}`: a number in the page's language. */
-  number(value: number, options: HelperOptions): string {
+  /** `{{formatNumber n}}`: a number in the page's language. */
+  formatNumber(value: number, options: HelperOptions): string {
     return new Intl.NumberFormat(localeOf(options)).format(value);
   },
 
   eq(a: unknown, b: unknown): boolean {
     return a === b;
+  },
+
+  /** `{{concat a "_" b}}`: strings joined (the last argument is Handlebars' options). */
+  concat(...parts: unknown[]): string {
+    return parts.slice(0, -1).map(String).join('');
+  },
+
+  /** The languages every text can be written in. */
+  locales(): readonly string[] {
+    return LOCALES;
   },
 
   gt(a: unknown, b: unknown): boolean {

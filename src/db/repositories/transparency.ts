@@ -152,3 +152,24 @@ export async function listStatementAnswers(
     };
   });
 }
+
+/** The public moderation log: every hidden or restored justification with its reason, newest first. */
+export async function listModeration(db: Db, electionId: number, limit = 200) {
+  const rows = await db
+    .selectFrom('moderation_log')
+    .innerJoin('candidates', 'candidates.id', 'moderation_log.candidate_id')
+    .innerJoin('statements', 'statements.id', 'moderation_log.statement_id')
+    .select(['moderation_log.action', 'moderation_log.reason', 'moderation_log.created_at', 'candidates.key as candidateKey', 'candidates.ballot_name', 'candidates.name', 'statements.key as statementKey'])
+    .where('moderation_log.election_id', '=', electionId)
+    .orderBy('moderation_log.id', 'desc')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => ({
+    action: r.action,
+    reason: r.reason,
+    at: r.created_at,
+    candidateKey: r.candidateKey,
+    candidateName: r.ballot_name ?? r.name,
+    statementKey: r.statementKey,
+  }));
+}

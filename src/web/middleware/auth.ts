@@ -54,8 +54,9 @@ export function accountMiddleware(deps: AuthDeps & { secret: string }): AccountM
     getSessionIdentifier: (req) => req.signedIn?.session.idHash ?? 'anonymous',
     cookieName: names.csrf,
     cookieOptions: { ...cookieOptions(config), sameSite: 'strict' },
+    // Multipart forms (uploads) are parsed after this check, so they send the token in the query string.
     getCsrfTokenFromRequest: (req) => {
-      const token = (req.body as Record<string, unknown> | undefined)?._csrf;
+      const token = (req.body as Record<string, unknown> | undefined)?._csrf ?? req.query._csrf;
       return typeof token === 'string' ? token : null;
     },
     errorConfig: { statusCode: 403, message: 'csrf', code: 'EBADCSRFTOKEN' },

@@ -60,6 +60,11 @@ function titleKey(status: number): string {
 
 function toAppError(error: unknown): AppError | null {
   if (error instanceof AppError) return error;
+  // Uploads: too large a file, or more files or fields than a form has.
+  if (error !== null && typeof error === 'object' && 'name' in error && error.name === 'MulterError') {
+    const code = 'code' in error ? String(error.code) : '';
+    return code === 'LIMIT_FILE_SIZE' ? new AppError(413, 'payload_too_large', 'error.payloadTooLarge') : new AppError(400, 'bad_request', 'error.badRequest');
+  }
   // body-parser and friends mark client errors with a status and a type.
   if (error !== null && typeof error === 'object' && 'status' in error && typeof error.status === 'number') {
     const status = error.status;

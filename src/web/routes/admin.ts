@@ -2,8 +2,6 @@ import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { AppDeps } from '../../app.js';
 import { setSessionActingCandidate } from '../../db/repositories/accounts.js';
-import { listElections } from '../../db/repositories/elections.js';
-import { localize } from '../../domain/locale.js';
 import { endSession, logIn, openLink, setPasswordFromLink, type AuthDeps } from '../../services/auth.js';
 import { AppError, NotFoundError } from '../errors.js';
 import { cookieNames, cookieOptions, requireRole, type AccountMiddleware } from '../middleware/auth.js';
@@ -12,7 +10,6 @@ import { LoginForm, PasswordForm, TokenParams } from '../schemas/accounts.js';
 /** Where `create-admin` links lead. */
 export const ADMIN_SETUP_PATH = '/admin/setup';
 
-const CandidateSearch = z.object({ q: z.string().trim().max(200).optional().catch(undefined) });
 const ActParams = z.object({ election: z.string().regex(/^[a-z0-9]+(?:[-_][a-z0-9]+)*$/), id: z.string().max(100) });
 
 /**
@@ -81,40 +78,6 @@ export function adminRouter(deps: AppDeps & AuthDeps & { account: AccountMiddlew
     res.clearCookie(names.link, cookieOptions(config));
     account.setSession(res, result.sessionToken);
     res.redirect(303, '/admin');
-  });
-
-  router.get('/admin', admin, async (_req, res) => {
-    const elections = await listElections(deps.db);
-    res.render('admin/home', {
-      title: res.locals.t('admin.title'),
-      elections: elections.map((e) => ({ name: localize(e.name, res.locals.locale), candidatesHref: `/admin/e/${e.slug}/candidates` })),
-    });
-  });
-
-  router.get('/admin/e/:election/candidates', admin, async (req, res) => {
-    const slug = z.string().max(100).parse(req.params.election);
-    const election = await deps.db.selectFrom('elections').select(['id', 'slug', 'name']).where('slug', '=', slug).executeTakeFirst();
-    if (!election) throw new NotFoundError();
-    const { q } = CandidateSearch.parse(req.query);
-    let query = deps.db
-      .selectFrom('candidates')
-      .select(['key', 'name', 'ballot_name', 'status'])
-      .where('election_id', '=', election.id)
-      .orderBy('name')
-      .limit(200);
-    if (q) query = query.where((eb) => eb.or([eb('name', 'like', `%${q}%`), eb('ballot_name', 'like', `%${q}%`), eb('key', '=', q)]));
-    const candidates = await query.execute();
-    res.render('admin/candidates', {
-      title: res.locals.t('admin.candidatesTitle'),
-      election: localize(JSON.parse(election.name) as Parameters<typeof localize>[0], res.locals.locale),
-      q: q ?? '',
-      candidates: candidates.map((c) => ({
-        name: c.name,
-        ballotName: c.ballot_name ?? c.name,
-        status: res.locals.t(`status.${c.status}`),
-        actAction: `/admin/e/${election.slug}/candidates/${encodeURIComponent(c.key)}/act`,
-      })),
-    });
   });
 
   router.post('/admin/e/:election/candidates/:id/act', admin, async (req, res) => {

@@ -195,6 +195,15 @@ export function transparencyView(
       })),
       pager: pager(notPublished.total, input.notAnsweredPage, 'np'),
     },
+    moderation: page.moderation.map((m) => ({
+      at: m.at,
+      href: paths.candidate(election.slug, m.candidateKey),
+      candidate: m.candidateName,
+      statementHref: statementPath(election.slug, m.statementKey),
+      statementKey: m.statementKey,
+      label: t(`transparency.moderation.${m.action}`),
+      reason: m.reason,
+    })),
     changes: {
       total: changes.total,
       rows: changes.rows.map((c) => ({

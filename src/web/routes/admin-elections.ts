@@ -1,0 +1,597 @@
+import { randomUUID } from 'node:crypto';
+import { rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { Router, type Request, type Response } from 'express';
+import multer from 'multer';
+import type { z } from 'zod';
+import type { AppDeps } from '../../app.js';
+import type { Db } from '../../db/client.js';
+import { findElectionDetail, listElections } from '../../db/repositories/elections.js';
+import { localeForCountry, localize, type LocalizedText } from '../../domain/locale.js';
+import { scalePoints } from '../../domain/scale.js';
+import { describePackageError } from '../../formats/election-package.js';
+import { RosterFileError } from '../../formats/tse-roster.js';
+import { answeredStatementIds, change, electionId, localizedFromForm, moderate, moveStatement, nextPosition } from '../../services/admin.js';
+import type { AuthDeps } from '../../services/auth.js';
+import { importElectionPackage } from '../../services/election-packages.js';
+import { inviteCandidates } from '../../services/invitations.js';
+import { importRoster } from '../../services/tse-import.js';
+import { AppError, NotFoundError } from '../errors.js';
+import { requireRole, type AccountMiddleware } from '../middleware/auth.js';
+import {
+  CandidateFilter,
+  ElectedForm,
+  ElectionForm,
+  InviteForm,
+  ModerationForm,
+  MoveForm,
+  PartyForm,
+  RaceForm,
+  StatementForm,
+  TopicForm,
+  VerifyForm,
+} from '../schemas/admin.js';
+import { paths } from '../views/public.js';
+
+const PAGE = 100;
+const upload = (maxMb: number) => multer({ dest: tmpdir(), limits: { fileSize: maxMb * 1024 * 1024, files: 1, fields: 10 } }).single('file');
+
+/**
+ * The organizer's election management (`/admin/…`): elections and their
+ * settings, topics and statements, races and parties, candidates
+ * (verification, invitations), moderation, imports and exports. Each change is
+ * recorded in the audit log with who made it.
+ */
+export function adminElectionsRouter(deps: AppDeps & AuthDeps & { account: AccountMiddleware }): Router {
+  const router = Router();
+  const admin = requireRole(['admin'], '/admin/login');
+  const actor = (req: Request) => ({ email: req.signedIn!.user.email });
+  const t = (res: Response) => res.locals.t as (key: string, params?: Record<string, string | number>) => string;
+
+  /** Parses a form; on failure renders `again` with the messages and a 400, and returns null. */
+  const form = <S extends z.ZodType>(schema: S, req: Request, res: Response, again: (errors: string[]) => Promise<void>) => {
+    const parsed = schema.safeParse(req.body ?? {});
+    if (parsed.success) return Promise.resolve(parsed.data as z.output<S>);
+    const messages = [...new Set(parsed.error.issues.map((issue) => (issue.message.startsWith('admin.error.') ? t(res)(issue.message) : t(res)('admin.error.invalid'))))];
+    res.status(400);
+    return again(messages).then(() => null);
+  };
+  const election = async (req: Request) => {
+    const slug = String(req.params.election ?? '');
+    const detail = /^[a-z0-9]+(?:[-_][a-z0-9]+)*$/.test(slug) ? await findElectionDetail(deps.db, slug) : null;
+    if (!detail) throw new NotFoundError();
+    return detail;
+  };
+  const nav = (slug: string, current: string, res: Response) =>
+    ['settings', 'questionnaire', 'races', 'candidates', 'moderation', 'import'].map((section) => ({
+      label: t(res)(`admin.nav.${section}`),
+      href: section === 'settings' ? `/admin/e/${slug}` : `/admin/e/${slug}/${section}`,
+      current: section === current,
+    }));
+  const values = (body: unknown) => (body ?? {}) as Record<string, string>;
+  const localizedValues = (prefix: string, text: LocalizedText | null) =>
+    Object.fromEntries(['pt-BR', 'es', 'en'].map((l) => [`${prefix}_${l}`, text === null ? '' : typeof text === 'string' ? (l === 'pt-BR' ? text : '') : (text[l as 'en'] ?? '')]));
+
+  /* Elections */
+
+  const homePage = async (res: Response, extra: Record<string, unknown> = {}) => {
+    const elections = await listElections(deps.db);
+    res.render('admin/home', {
+      title: t(res)('admin.title'),
+      elections: elections.map((e) => ({ name: localize(e.name, res.locals.locale), href: `/admin/e/${e.slug}`, date: e.date })),
+      values: { scale: '5', minAnswers: '5', country: 'BR' },
+      ...extra,
+    });
+  };
+  router.get('/admin', admin, (_req, res) => homePage(res));
+  router.post('/admin/elections', admin, async (req, res) => {
+    const input = await form(ElectionForm, req, res, (errors) => homePage(res, { errors, values: values(req.body) }));
+    if (!input) return;
+    if (!input.slug) return homePage(res.status(400), { errors: [t(res)('admin.error.slug')], values: values(req.body) });
+    if (await electionId(deps.db, input.slug)) return homePage(res.status(400), { errors: [t(res)('admin.error.slugTaken')], values: values(req.body) });
+    const name = localizedFromForm(input, 'name')!;
+    await change(deps, { electionId: null, actor: actor(req), action: 'create-election', details: { slug: input.slug } }, async (trx, now) => {
+      await trx
+        .insertInto('elections')
+        .values({
+          slug: input.slug!,
+          name: JSON.stringify(name),
+          date: input.date,
+          country: input.country ?? 'BR',
+          scale: input.scale ?? 5,
+          min_answers: input.minAnswers,
+          questionnaire_open: input.questionnaireOpen ? 1 : 0,
+          campaign_period: 1,
+          created_at: now,
+          updated_at: now,
+        })
+        .execute();
+    });
+    res.redirect(303, `/admin/e/${input.slug}`);
+  });
+
+  const settingsPage = async (req: Request, res: Response, extra: Record<string, unknown> = {}) => {
+    const e = await election(req);
+    const row = await deps.db.selectFrom('elections').select(['campaign_period']).where('id', '=', e.id).executeTakeFirstOrThrow();
+    const audit = await deps.db.selectFrom('audit_log').selectAll().where('election_id', '=', e.id).orderBy('id', 'desc').limit(30).execute();
+    res.render('admin/election', {
+      title: localize(e.name, res.locals.locale),
+      nav: nav(e.slug, 'settings', res),
+      publicHref: paths.election(e.slug),
+      action: `/admin/e/${e.slug}/settings`,
+      saved: req.query.saved === '1',
+      values: {
+        ...localizedValues('name', e.name),
+        date: e.date,
+        minAnswers: String(e.minAnswers),
+        questionnaireOpen: e.questionnaireOpen,
+        campaignPeriod: row.campaign_period !== 0,
+      },
+      audit: audit.map((a) => ({ at: a.created_at, actor: a.actor, action: a.action })),
+      ...extra,
+    });
+  };
+  router.get('/admin/e/:election', admin, (req, res) => settingsPage(req, res));
+  router.post('/admin/e/:election/settings', admin, async (req, res) => {
+    const e = await election(req);
+    const input = await form(ElectionForm, req, res, (errors) => settingsPage(req, res, { errors, values: values(req.body) }));
+    if (!input) return;
+    await change(deps, { electionId: e.id, actor: actor(req), action: 'update-election', details: { minAnswers: input.minAnswers, questionnaireOpen: input.questionnaireOpen, campaignPeriod: input.campaignPeriod }, matching: true }, async (trx, now) => {
+      await trx
+        .updateTable('elections')
+        .set({
+          name: JSON.stringify(localizedFromForm(input, 'name')),
+          date: input.date,
+          min_answers: input.minAnswers,
+          questionnaire_open: input.questionnaireOpen ? 1 : 0,
+          campaign_period: input.campaignPeriod ? 1 : 0,
+          updated_at: now,
+        })
+        .where('id', '=', e.id)
+        .execute();
+    });
+    res.redirect(303, `/admin/e/${e.slug}?saved=1`);
+  });
+
+  /* Topics and statements */
+
+  const questionnairePage = async (req: Request, res: Response, extra: Record<string, unknown> = {}) => {
+    const e = await election(req);
+    const answered = await answeredStatementIds(deps.db, e.id);
+    res.render('admin/questionnaire', {
+      title: t(res)('admin.nav.questionnaire'),
+      election: localize(e.name, res.locals.locale),
+      nav: nav(e.slug, 'questionnaire', res),
+      base: `/admin/e/${e.slug}`,
+      topics: e.topics.map((topic) => ({
+        slug: topic.slug,
+        values: localizedValues('name', topic.name),
+        statements: e.statements
+          .filter((s) => s.topicId === topic.id)
+          .map((s) => ({ key: s.key, text: localize(s.text, res.locals.locale), scale: s.scale, locked: answered.has(s.id), editHref: `/admin/e/${e.slug}/statements/${encodeURIComponent(s.key)}` })),
+      })),
+      topicOptions: e.topics.map((topic) => ({ slug: topic.slug, name: localize(topic.name, res.locals.locale) })),
+      newStatement: {},
+      newTopic: {},
+      ...extra,
+    });
+  };
+  router.get('/admin/e/:election/questionnaire', admin, (req, res) => questionnairePage(req, res));
+  router.post('/admin/e/:election/topics', admin, async (req, res) => {
+    const e = await election(req);
+    const input = await form(TopicForm, req, res, (errors) => questionnairePage(req, res, { errors, newTopic: values(req.body) }));
+    if (!input) return;
+    if (!input.slug || e.topics.some((tp) => tp.slug === input.slug)) {
+      return questionnairePage(req, res.status(400), { errors: [t(res)(input.slug ? 'admin.error.slugTaken' : 'admin.error.slug')], newTopic: values(req.body) });
+    }
+    await change(deps, { electionId: e.id, actor: actor(req), action: 'create-topic', details: { slug: input.slug }, matching: true }, async (trx) => {
+      await trx.insertInto('topics').values({ election_id: e.id, slug: input.slug!, name: JSON.stringify(localizedFromForm(input, 'name')), position: await nextPosition(trx, 'topics', e.id) }).execute();
+    });
+    res.redirect(303, `/admin/e/${e.slug}/questionnaire`);
+  });
+  router.post('/admin/e/:election/topics/:topic', admin, async (req, res) => {
+    const e = await election(req);
+    const topic = e.topics.find((tp) => tp.slug === req.params.topic);
+    if (!topic) throw new NotFoundError();
+    const input = await form(TopicForm, req, res, (errors) => questionnairePage(req, res, { errors }));
+    if (!input) return;
+    await change(deps, { electionId: e.id, actor: actor(req), action: 'update-topic', details: { slug: topic.slug }, matching: true }, async (trx) => {
+      await trx.updateTable('topics').set({ name: JSON.stringify(localizedFromForm(input, 'name')) }).where('id', '=', topic.id).execute();
+    });
+    res.redirect(303, `/admin/e/${e.slug}/questionnaire`);
+  });
+  router.post('/admin/e/:election/statements', admin, async (req, res) => {
+    const e = await election(req);
+    const input = await form(StatementForm, req, res, (errors) => questionnairePage(req, res, { errors, newStatement: values(req.body) }));
+    if (!input) return;
+    const topic = e.topics.find((tp) => tp.slug === input.topic);
+    const problem = !input.key ? 'admin.error.statementId' : e.statements.some((s) => s.key === input.key) ? 'admin.error.slugTaken' : !topic ? 'admin.error.topic' : null;
+    if (problem || !topic) return questionnairePage(req, res.status(400), { errors: [t(res)(problem ?? 'admin.error.topic')], newStatement: values(req.body) });
+    await change(deps, { electionId: e.id, actor: actor(req), action: 'create-statement', details: { id: input.key }, matching: true }, async (trx) => {
+      const context = localizedFromForm(input, 'context');
+      await trx
+        .insertInto('statements')
+        .values({
+          election_id: e.id,
+          topic_id: topic.id,
+          key: input.key!,
+          text: JSON.stringify(localizedFromForm(input, 'text')),
+          context: context === null ? null : JSON.stringify(context),
+          scale: input.scale === '' ? null : input.scale,
+          position: await nextPosition(trx, 'statements', e.id),
+        })
+        .execute();
+    });
+    res.redirect(303, `/admin/e/${e.slug}/questionnaire`);
+  });
+
+  const statementPage = async (req: Request, res: Response, extra: Record<string, unknown> = {}) => {
+    const e = await election(req);
+    const statement = e.statements.find((s) => s.key === req.params.id);
+    if (!statement) throw new NotFoundError();
+    const answered = await answeredStatementIds(deps.db, e.id);
+    res.render('admin/statement', {
+      title: `${t(res)('admin.statement.title')} ${statement.key}`,
+      nav: nav(e.slug, 'questionnaire', res),
+      action: `/admin/e/${e.slug}/statements/${encodeURIComponent(statement.key)}`,
+      locked: answered.has(statement.id),
+      scaleLabels: scalePoints(statement.scale).map((p) => t(res)(p.labelKey)).join(' · '),
+      topicOptions: e.topics.map((topic) => ({ slug: topic.slug, name: localize(topic.name, res.locals.locale), selected: topic.id === statement.topicId })),
+      values: { ...localizedValues('text', statement.text), ...localizedValues('context', statement.context), scale: statement.scale === e.scale ? '' : String(statement.scale) },
+      ...extra,
+    });
+  };
+  router.get('/admin/e/:election/statements/:id', admin, (req, res) => statementPage(req, res));
+  router.post('/admin/e/:election/statements/:id', admin, async (req, res) => {
+    const e = await election(req);
+    const statement = e.statements.find((s) => s.key === req.params.id);
+    if (!statement) throw new NotFoundError();
+    const input = await form(StatementForm, req, res, (errors) => statementPage(req, res, { errors, values: values(req.body) }));
+    if (!input) return;
+    const topic = e.topics.find((tp) => tp.slug === input.topic);
+    if (!topic) return statementPage(req, res.status(400), { errors: [t(res)('admin.error.topic')], values: values(req.body) });
+    const text = localizedFromForm(input, 'text');
+    const scale = input.scale === '' ? null : input.scale;
+    // Once a candidate has answered, the statement's words and scale are what they answered: they cannot change.
+    if ((await answeredStatementIds(deps.db, e.id)).has(statement.id)) {
+      const sameText = JSON.stringify(text) === JSON.stringify(statement.text);
+      const sameScale = (scale ?? e.scale) === statement.scale;
+      if (!sameText || !sameScale) return statementPage(req, res.status(400), { errors: [t(res)('admin.error.locked')], values: values(req.body) });
+    }
+    const context = localizedFromForm(input, 'context');
+    await change(deps, { electionId: e.id, actor: actor(req), action: 'update-statement', details: { id: statement.key }, matching: true }, async (trx) => {
+      await trx
+        .updateTable('statements')
+        .set({ topic_id: topic.id, text: JSON.stringify(text), context: context === null ? null : JSON.stringify(context), scale })
+        .where('id', '=', statement.id)
+        .execute();
+    });
+    res.redirect(303, `/admin/e/${e.slug}/questionnaire`);
+  });
+  router.post('/admin/e/:election/statements/:id/move', admin, async (req, res) => {
+    const e = await election(req);
+    const input = MoveForm.safeParse(req.body ?? {});
+    if (!input.success) throw new AppError(400, 'bad_request', 'error.badRequest');
+    await change(deps, { electionId: e.id, actor: actor(req), action: 'move-statement', details: { id: req.params.id, direction: input.data.direction }, matching: true }, (trx) =>
+      moveStatement(trx, { electionId: e.id, key: String(req.params.id), direction: input.data.direction }),
+    );
+    res.redirect(303, `/admin/e/${e.slug}/questionnaire`);
+  });
+
+  /* Races and parties */
+
+  const racesPage = async (req: Request, res: Response, extra: Record<string, unknown> = {}) => {
+    const e = await election(req);
+    res.render('admin/races', {
+      title: t(res)('admin.nav.races'),
+      election: localize(e.name, res.locals.locale),
+      nav: nav(e.slug, 'races', res),
+      base: `/admin/e/${e.slug}`,
+      races: e.races.map((r) => ({ slug: r.slug, values: { ...localizedValues('office', r.office), ...localizedValues('district', r.district) } })),
+      parties: e.parties.map((p) => ({ slug: p.slug, abbreviation: p.abbreviation, name: p.name, number: p.number ?? '' })),
+      newRace: {},
+      newParty: {},
+      ...extra,
+    });
+  };
+  router.get('/admin/e/:election/races', admin, (req, res) => racesPage(req, res));
+  router.post('/admin/e/:election/races{/:race}', admin, async (req, res) => {
+    const e = await election(req);
+    const input = await form(RaceForm, req, res, (errors) => racesPage(req, res, { errors, newRace: values(req.body) }));
+    if (!input) return;
+    const existing = req.params.race ? e.races.find((r) => r.slug === req.params.race) : undefined;
+    if (req.params.race && !existing) throw new NotFoundError();
+    if (!existing && (!input.slug || e.races.some((r) => r.slug === input.slug))) {
+      return racesPage(req, res.status(400), { errors: [t(res)(input.slug ? 'admin.error.slugTaken' : 'admin.error.slug')], newRace: values(req.body) });
+    }
+    const office = JSON.stringify(localizedFromForm(input, 'office'));
+    const district = JSON.stringify(localizedFromForm(input, 'district'));
+    await change(deps, { electionId: e.id, actor: actor(req), action: existing ? 'update-race' : 'create-race', details: { slug: existing?.slug ?? input.slug }, matching: true }, async (trx) => {
+      if (existing) await trx.updateTable('races').set({ office, district }).where('id', '=', existing.id).execute();
+      else await trx.insertInto('races').values({ election_id: e.id, slug: input.slug!, office, district, position: await nextPosition(trx, 'races', e.id), source_key: null }).execute();
+    });
+    res.redirect(303, `/admin/e/${e.slug}/races`);
+  });
+  router.post('/admin/e/:election/parties{/:party}', admin, async (req, res) => {
+    const e = await election(req);
+    const input = await form(PartyForm, req, res, (errors) => racesPage(req, res, { errors, newParty: values(req.body) }));
+    if (!input) return;
+    const existing = req.params.party ? e.parties.find((p) => p.slug === req.params.party) : undefined;
+    if (req.params.party && !existing) throw new NotFoundError();
+    if (!existing && (!input.slug || e.parties.some((p) => p.slug === input.slug))) {
+      return racesPage(req, res.status(400), { errors: [t(res)(input.slug ? 'admin.error.slugTaken' : 'admin.error.slug')], newParty: values(req.body) });
+    }
+    const fields = { abbreviation: input.abbreviation, name: input.name, number: input.number === '' ? null : input.number };
+    await change(deps, { electionId: e.id, actor: actor(req), action: existing ? 'update-party' : 'create-party', details: { slug: existing?.slug ?? input.slug }, matching: true }, async (trx) => {
+      if (existing) await trx.updateTable('parties').set(fields).where('id', '=', existing.id).execute();
+      else await trx.insertInto('parties').values({ election_id: e.id, slug: input.slug!, ...fields, position: await nextPosition(trx, 'parties', e.id) }).execute();
+    });
+    res.redirect(303, `/admin/e/${e.slug}/races`);
+  });
+
+  /* Candidates and invitations */
+
+  const candidatesPage = async (req: Request, res: Response, extra: Record<string, unknown> = {}) => {
+    const e = await election(req);
+    const filter = CandidateFilter.parse(req.query);
+    const race = filter.race ? e.races.find((r) => r.slug === filter.race) : undefined;
+    let query = deps.db.selectFrom('candidates').where('election_id', '=', e.id);
+    if (race) query = query.where('race_id', '=', race.id);
+    if (filter.status) query = query.where('status', '=', filter.status);
+    if (filter.q) {
+      const like = `%${filter.q.toLowerCase()}%`;
+      query = query.where((eb) => eb.or([eb(eb.fn('lower', ['name']), 'like', like), eb(eb.fn('lower', ['ballot_name']), 'like', like), eb('key', '=', filter.q!), eb('official_id', '=', filter.q!)]));
+    }
+    const total = Number((await query.select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+    const rows = await query
+      .select(['key', 'name', 'ballot_name', 'ballot_number', 'status', 'verified', 'elected', 'race_id', 'email'])
+      .orderBy('name')
+      .orderBy('id')
+      .offset((filter.page - 1) * PAGE)
+      .limit(PAGE)
+      .execute();
+    const base = `/admin/e/${e.slug}/candidates`;
+    const pages = Math.max(1, Math.ceil(total / PAGE));
+    const pageHref = (page: number) => `${base}?${new URLSearchParams({ ...(filter.race ? { race: filter.race } : {}), ...(filter.status ? { status: filter.status } : {}), ...(filter.q ? { q: filter.q } : {}), page: String(page) })}`;
+    res.render('admin/candidates', {
+      title: t(res)('admin.nav.candidates'),
+      election: localize(e.name, res.locals.locale),
+      nav: nav(e.slug, 'candidates', res),
+      base,
+      inviteAction: `/admin/e/${e.slug}/invitations`,
+      filter: { q: filter.q ?? '' },
+      total,
+      races: e.races.map((r) => ({ slug: r.slug, name: `${localize(r.office, res.locals.locale)} — ${localize(r.district, res.locals.locale)}`, selected: r.slug === filter.race })),
+      statuses: ['listed', 'invited', 'registered', 'published'].map((s) => ({ value: s, label: t(res)(`status.${s}`), selected: s === filter.status })),
+      candidates: rows.map((c) => ({
+        key: c.key,
+        name: c.name,
+        ballotName: c.ballot_name ?? c.name,
+        ballotNumber: c.ballot_number,
+        race: localize(e.races.find((r) => r.id === c.race_id)?.district ?? '', res.locals.locale),
+        status: t(res)(`status.${c.status}`),
+        verified: c.verified !== 0,
+        elected: c.elected !== 0,
+        hasEmail: c.email !== null,
+        publicHref: paths.candidate(e.slug, c.key),
+        action: `${base}/${encodeURIComponent(c.key)}`,
+      })),
+      pager: { current: filter.page, pages, previous: filter.page > 1 ? pageHref(filter.page - 1) : null, next: filter.page < pages ? pageHref(filter.page + 1) : null },
+      ...extra,
+    });
+  };
+  router.get('/admin/e/:election/candidates', admin, (req, res) => candidatesPage(req, res));
+  const candidateId = async (electionIdValue: number, key: string) => {
+    const row = await deps.db.selectFrom('candidates').select('id').where('election_id', '=', electionIdValue).where('key', '=', key).executeTakeFirst();
+    if (!row) throw new NotFoundError();
+    return row.id;
+  };
+  router.post('/admin/e/:election/candidates/:id/verify', admin, async (req, res) => {
+    const e = await election(req);
+    const input = VerifyForm.safeParse(req.body ?? {});
+    if (!input.success) throw new AppError(400, 'bad_request', 'error.badRequest');
+    const id = await candidateId(e.id, String(req.params.id));
+    await change(deps, { electionId: e.id, actor: actor(req), action: input.data.verified === '1' ? 'verify-candidate' : 'unverify-candidate', details: { candidate: req.params.id } }, async (trx, now) => {
+      await trx.updateTable('candidates').set({ verified: Number(input.data.verified), updated_at: now }).where('id', '=', id).execute();
+    });
+    res.redirect(303, `/admin/e/${e.slug}/candidates?q=${encodeURIComponent(String(req.params.id))}`);
+  });
+  router.post('/admin/e/:election/candidates/:id/elected', admin, async (req, res) => {
+    const e = await election(req);
+    const input = ElectedForm.safeParse(req.body ?? {});
+    if (!input.success) throw new AppError(400, 'bad_request', 'error.badRequest');
+    const id = await candidateId(e.id, String(req.params.id));
+    await change(deps, { electionId: e.id, actor: actor(req), action: 'set-elected', details: { candidate: req.params.id, elected: input.data.elected === '1' } }, async (trx, now) => {
+      await trx.updateTable('candidates').set({ elected: Number(input.data.elected), updated_at: now }).where('id', '=', id).execute();
+    });
+    res.redirect(303, `/admin/e/${e.slug}/candidates?q=${encodeURIComponent(String(req.params.id))}`);
+  });
+
+  const invitationResult = async (req: Request, res: Response, outcome: Awaited<ReturnType<typeof inviteCandidates>>) => {
+    const e = await election(req);
+    if (!outcome.ok) throw new NotFoundError();
+    await change(deps, { electionId: e.id, actor: actor(req), action: 'invite', details: { count: outcome.invitations.length } }, async () => undefined);
+    res.render('admin/invitations', {
+      title: t(res)('admin.invitations.title'),
+      nav: nav(e.slug, 'candidates', res),
+      invitations: outcome.invitations.map((i) => ({ ...i, message: t(res)('admin.invitations.message', { link: i.link }) })),
+      skipped: outcome.skipped.length,
+      locale: localeForCountry(e.country),
+    });
+  };
+  router.post('/admin/e/:election/candidates/:id/invite', admin, async (req, res) => {
+    const e = await election(req);
+    await invitationResult(req, res, await inviteCandidates(deps, { election: e.slug, candidate: String(req.params.id) }));
+  });
+  router.post('/admin/e/:election/invitations', admin, async (req, res) => {
+    const e = await election(req);
+    const input = InviteForm.safeParse(req.body ?? {});
+    if (!input.success) throw new AppError(400, 'bad_request', 'error.badRequest');
+    const race = input.data.race ? e.races.find((r) => r.slug === input.data.race) : null;
+    if (input.data.race && !race) throw new NotFoundError();
+    // Everyone in the race (or election) who has neither an account nor any invitation yet.
+    let query = deps.db
+      .selectFrom('candidates')
+      .select('key')
+      .where('election_id', '=', e.id)
+      .where((eb) => eb.not(eb.exists(eb.selectFrom('invitations').select('invitations.id').whereRef('invitations.candidate_id', '=', 'candidates.id'))))
+      .where((eb) => eb.not(eb.exists(eb.selectFrom('users').select('users.id').whereRef('users.candidate_id', '=', 'candidates.id'))));
+    if (race) query = query.where('race_id', '=', race.id);
+    const keys = (await query.execute()).map((c) => c.key);
+    const invitations = [];
+    for (const key of keys) {
+      const outcome = await inviteCandidates(deps, { election: e.slug, candidate: key });
+      if (outcome.ok) invitations.push(...outcome.invitations);
+    }
+    await invitationResult(req, res, { ok: true, invitations, skipped: [] });
+  });
+
+  /* Moderation */
+
+  const moderationPage = async (req: Request, res: Response, extra: Record<string, unknown> = {}) => {
+    const e = await election(req);
+    const page = CandidateFilter.parse(req.query).page;
+    const rows = await deps.db
+      .selectFrom('answers')
+      .innerJoin('candidates', 'candidates.id', 'answers.candidate_id')
+      .innerJoin('statements', 'statements.id', 'answers.statement_id')
+      .select(['candidates.key as candidate', 'candidates.ballot_name', 'candidates.name', 'statements.key as statement', 'answers.justification', 'answers.hidden_reason', 'answers.updated_at'])
+      .where('candidates.election_id', '=', e.id)
+      .where('candidates.status', '=', 'published')
+      .where('answers.justification', 'is not', null)
+      .orderBy('answers.updated_at', 'desc')
+      .orderBy('answers.id', 'desc')
+      .offset((page - 1) * PAGE)
+      .limit(PAGE)
+      .execute();
+    res.render('admin/moderation', {
+      title: t(res)('admin.nav.moderation'),
+      election: localize(e.name, res.locals.locale),
+      nav: nav(e.slug, 'moderation', res),
+      action: `/admin/e/${e.slug}/moderation`,
+      answers: rows.map((r) => ({ candidate: r.candidate, name: r.ballot_name ?? r.name, statement: r.statement, justification: r.justification, hiddenReason: r.hidden_reason })),
+      next: rows.length === PAGE ? `/admin/e/${e.slug}/moderation?page=${page + 1}` : null,
+      ...extra,
+    });
+  };
+  router.get('/admin/e/:election/moderation', admin, (req, res) => moderationPage(req, res));
+  router.post('/admin/e/:election/moderation', admin, async (req, res) => {
+    const e = await election(req);
+    const input = await form(ModerationForm, req, res, (errors) => moderationPage(req, res, { errors }));
+    if (!input) return;
+    const result = await moderate(deps, { electionId: e.id, ...input, actor: actor(req), actorUserId: req.signedIn!.user.id });
+    if (result === 'not_found') return moderationPage(req, res.status(400), { errors: [t(res)('admin.error.noSuchAnswer')] });
+    res.redirect(303, `/admin/e/${e.slug}/moderation`);
+  });
+
+  /* Imports and exports */
+
+  const importPage = async (req: Request, res: Response, extra: Record<string, unknown> = {}) => {
+    const e = await election(req);
+    res.render('admin/import', {
+      title: t(res)('admin.nav.import'),
+      election: localize(e.name, res.locals.locale),
+      nav: nav(e.slug, 'import', res),
+      packageAction: `/admin/e/${e.slug}/import/package?_csrf=${encodeURIComponent(res.locals.csrfToken as string)}`,
+      tseAction: `/admin/e/${e.slug}/import/tse?_csrf=${encodeURIComponent(res.locals.csrfToken as string)}`,
+      exports: { json: `/data/${e.slug}.json`, csv: `/data/${e.slug}.csv` },
+      ...extra,
+    });
+  };
+  router.get('/admin/e/:election/import', admin, (req, res) => importPage(req, res));
+  router.post('/admin/e/:election/import/package', admin, upload(50), async (req, res) => {
+    const e = await election(req);
+    const file = req.file;
+    if (!file) return importPage(req, res.status(400), { errors: [t(res)('admin.error.noFile')] });
+    try {
+      const { readFile } = await import('node:fs/promises');
+      const source = await readFile(file.path, 'utf8');
+      const slug = /"slug"\s*:\s*"([^"]*)"/.exec(source)?.[1];
+      if (slug !== undefined && slug !== e.slug) return importPage(req, res.status(400), { errors: [t(res)('admin.error.otherElection', { slug })] });
+      const outcome = await importElectionPackage(deps, { source, actor: req.signedIn!.user.email });
+      if (!outcome.ok) {
+        const errors = outcome.errors
+          ? outcome.errors.map((error) => describePackageError(error, (key, params) => t(res)(key, params)))
+          : [t(res)('package.error.has_history', { kind: t(res)(`package.kind.${outcome.conflict?.params.kind ?? 'candidate'}`), id: outcome.conflict?.params.id ?? '' })];
+        return importPage(req, res.status(400), { errors });
+      }
+      res.redirect(303, `/admin/e/${e.slug}/import?imported=1`);
+    } finally {
+      await rm(file.path, { force: true });
+    }
+  });
+  router.post('/admin/e/:election/import/tse', admin, upload(300), async (req, res) => {
+    const e = await election(req);
+    const file = req.file;
+    if (!file || file.size === 0) {
+      if (file) await rm(file.path, { force: true });
+      return importPage(req, res.status(400), { errors: [t(res)('admin.error.noFile')] });
+    }
+    const id = randomUUID();
+    const now = deps.clock.now().toISOString();
+    await deps.db.insertInto('import_jobs').values({ id, election_id: e.id, kind: 'tse', actor: req.signedIn!.user.email, status: 'running', processed: 0, summary: null, created_at: now, updated_at: now }).execute();
+    // The import goes on after this response; its page shows the progress.
+    void runRosterJob(deps.db, { id, election: e.slug, file: file.path, actor: req.signedIn!.user.email, clock: deps.clock, logger: deps.logger });
+    res.redirect(303, `/admin/jobs/${id}`);
+  });
+  router.get('/admin/jobs/:id', admin, async (req, res) => {
+    const job = await deps.db.selectFrom('import_jobs').selectAll().where('id', '=', String(req.params.id)).executeTakeFirst();
+    if (!job) throw new NotFoundError();
+    const slug = (await deps.db.selectFrom('elections').select('slug').where('id', '=', job.election_id).executeTakeFirstOrThrow()).slug;
+    const summary = job.summary === null ? null : (JSON.parse(job.summary) as Record<string, unknown>);
+    // A job whose process stopped (restart, crash) never finishes: after five quiet minutes, say so.
+    const interrupted = job.status === 'running' && deps.clock.now().getTime() - Date.parse(job.updated_at) > 5 * 60_000;
+    const running = job.status === 'running' && !interrupted;
+    res.render('admin/job', {
+      title: t(res)('admin.job.title'),
+      refresh: running,
+      status: t(res)(interrupted ? 'admin.job.interrupted' : `admin.job.${job.status}`),
+      running,
+      processed: job.processed,
+      summary: summary && job.status === 'done' ? t(res)('cli.tse.summary', summary as Record<string, number>) : null,
+      rejections: summary && Array.isArray(summary.rejections) ? (summary.rejections as Array<{ line: number; reason: string; params: Record<string, string | number> }>).map((r) => t(res)('cli.tse.rejected', { line: r.line, reason: t(res)(`tse.reject.${r.reason}`, r.params) })) : [],
+      error:
+        job.status !== 'failed' || !summary
+          ? null
+          : typeof summary.code === 'string'
+            ? t(res)(`tse.file.${summary.code}`, { ...(summary.params as Record<string, string | number>), line: Number(summary.line), file: 'CSV' })
+            : t(res)('error.internal'),
+      back: `/admin/e/${slug}/candidates`,
+    });
+  });
+
+  return router;
+}
+
+/** Runs a roster import in the background, keeping its progress and outcome in `import_jobs`. */
+async function runRosterJob(
+  db: Db,
+  input: { id: string; election: string; file: string; actor: string; clock: AppDeps['clock']; logger: AppDeps['logger'] },
+): Promise<void> {
+  const finish = async (status: 'done' | 'failed', summary: unknown) =>
+    db.updateTable('import_jobs').set({ status, summary: JSON.stringify(summary), updated_at: input.clock.now().toISOString() }).where('id', '=', input.id).execute();
+  try {
+    const outcome = await importRoster(
+      { db, clock: input.clock },
+      {
+        election: input.election,
+        file: input.file,
+        actor: input.actor,
+        onProgress: async (processed) => {
+          await db.updateTable('import_jobs').set({ processed, updated_at: input.clock.now().toISOString() }).where('id', '=', input.id).execute();
+        },
+      },
+    );
+    if (outcome.ok) await finish('done', { ...outcome.summary });
+    else await finish('failed', { message: outcome.problem });
+  } catch (error) {
+    if (error instanceof RosterFileError) {
+      await finish('failed', { message: `${error.code} (${error.line})`, code: error.code, line: error.line, params: error.params });
+    } else {
+      input.logger.error({ err: error }, 'roster import failed');
+      await finish('failed', { message: 'internal' });
+    }
+  } finally {
+    await rm(input.file, { force: true });
+  }
+}
