@@ -58,6 +58,9 @@ export type CandidateStatus = 'listed' | 'invited' | 'registered' | 'published';
 export interface CandidateProfile {
   gender: string | null;
   raceColor: string | null;
+  /** `self` (declared by the candidate) or `court` (the electoral court's roster); null when unknown. */
+  genderSource: 'self' | 'court' | null;
+  raceColorSource: 'self' | 'court' | null;
   lgbt: boolean | null;
   collective: boolean | null;
   bio: string | null;

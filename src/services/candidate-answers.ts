@@ -118,17 +118,40 @@ export async function publishDraft(
   });
 }
 
-/** Updates what a candidate says about themselves; links must be http(s). */
+/**
+ * Updates what a candidate says about themselves; links must be http(s). The
+ * self-declared identity (gender, race/colour, LGBT+, collective candidacy)
+ * is optional; once declared it replaces what the court's roster said.
+ */
 export async function saveProfile(
   deps: { db: Db; clock: Clock },
-  input: { candidateId: number; bio: string | null; links: string[]; photoUrl: string | null },
+  input: {
+    candidateId: number;
+    bio: string | null;
+    links: string[];
+    photoUrl: string | null;
+    gender: string | null;
+    raceColor: string | null;
+    lgbt: boolean | null;
+    collective: boolean | null;
+  },
 ): Promise<void> {
+  const current = await deps.db.selectFrom('candidates').select(['gender', 'gender_source', 'race_color', 'race_color_source']).where('id', '=', input.candidateId).executeTakeFirstOrThrow();
+  // Leaving a field empty keeps the court's value (marked as such); declaring one makes it the candidate's.
+  const gender = input.gender ?? (current.gender_source === 'court' ? current.gender : null);
+  const raceColor = input.raceColor ?? (current.race_color_source === 'court' ? current.race_color : null);
   await deps.db
     .updateTable('candidates')
     .set({
       bio: input.bio,
       links: input.links.length > 0 ? JSON.stringify(input.links) : null,
       photo_url: input.photoUrl,
+      gender,
+      gender_source: input.gender !== null ? 'self' : gender === null ? null : 'court',
+      race_color: raceColor,
+      race_color_source: input.raceColor !== null ? 'self' : raceColor === null ? null : 'court',
+      lgbt: input.lgbt === null ? null : input.lgbt ? 1 : 0,
+      collective: input.collective === null ? null : input.collective ? 1 : 0,
       updated_at: deps.clock.now().toISOString(),
     })
     .where('id', '=', input.candidateId)

@@ -5,6 +5,7 @@ import type { ElectionDetail, Race, Statement } from '../domain/election.js';
 import { shuffle, type RandomSource } from '../domain/fairness.js';
 import { distribution, type DistributionRow } from '../domain/distribution.js';
 import { topicMeans } from '../domain/topic-matrix.js';
+import { matchesFilter, type CandidateFilter } from '../domain/candidate-filter.js';
 import type { ElectionCache } from './election-cache.js';
 
 /* What the statement, transparency and topic-matrix views show. */
@@ -22,7 +23,7 @@ export interface StatementPage {
 
 export async function statementPage(
   db: Db,
-  input: { election: string; statement: string; race?: string | undefined; party?: string | undefined; random: RandomSource },
+  input: { election: string; statement: string; race?: string | undefined; party?: string | undefined; filter?: CandidateFilter; random: RandomSource },
 ): Promise<StatementPage | null> {
   const election = await findElectionDetail(db, input.election);
   const statement = election?.statements.find((s) => s.key === input.statement);
@@ -30,12 +31,15 @@ export async function statementPage(
   const race = input.race === undefined ? null : (election.races.find((r) => r.slug === input.race) ?? null);
   const party = input.party === undefined ? null : (election.parties.find((p) => p.slug === input.party) ?? null);
   if ((input.race !== undefined && !race) || (input.party !== undefined && !party)) return null;
-  const answers = await listStatementAnswers(db, {
-    electionId: election.id,
-    statementId: statement.id,
-    raceId: race?.id,
-    partyId: party?.id,
-  });
+  const partySlugs = new Map(election.parties.map((p) => [p.id, p.slug]));
+  const answers = (
+    await listStatementAnswers(db, {
+      electionId: election.id,
+      statementId: statement.id,
+      raceId: race?.id,
+      partyId: party?.id,
+    })
+  ).filter((a) => matchesFilter({ ...a, party: a.partyId === null ? null : (partySlugs.get(a.partyId) ?? null), answered: a.candidatePublished }, input.filter ?? {}));
   const partyOrder = new Map<number | null, number>(election.parties.map((p, i) => [p.id, i]));
   const byParty = distribution(
     statement.scale,

@@ -109,6 +109,8 @@ function toCandidate(row: CandidateRow): Candidate {
     profile: {
       gender: row.gender,
       raceColor: row.race_color,
+      genderSource: source(row.gender_source),
+      raceColorSource: source(row.race_color_source),
       lgbt: flag.read(row.lgbt),
       collective: flag.read(row.collective),
       bio: row.bio,
@@ -117,4 +119,15 @@ function toCandidate(row: CandidateRow): Candidate {
     },
     publishedAt: row.published_at,
   };
+}
+
+function source(value: string | null): 'self' | 'court' | null {
+  return value === 'self' || value === 'court' ? value : null;
+}
+
+/** The self-declared values present among an election's candidates, for filter menus. */
+export async function distinctProfileValues(db: Db, electionId: number): Promise<{ genders: string[]; raceColors: string[] }> {
+  const genders = await db.selectFrom('candidates').select('gender').distinct().where('election_id', '=', electionId).where('gender', 'is not', null).orderBy('gender').execute();
+  const raceColors = await db.selectFrom('candidates').select('race_color').distinct().where('election_id', '=', electionId).where('race_color', 'is not', null).orderBy('race_color').execute();
+  return { genders: genders.map((g) => g.gender!), raceColors: raceColors.map((r) => r.race_color!) };
 }

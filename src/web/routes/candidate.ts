@@ -169,7 +169,17 @@ export function candidateRouter(deps: AppDeps & AuthDeps & { account: AccountMid
   router.get('/candidate/profile', signedIn, async (req, res) => {
     const { state, acting } = await current(req);
     const p = state.candidate.profile;
-    page(res, 'candidate/profile', { title: res.locals.t('profile.title'), bio: p.bio ?? '', links: p.links.join('\n'), photoUrl: p.photoUrl ?? '' }, acting);
+    page(res, 'candidate/profile', profileView(res, {
+      bio: p.bio ?? '',
+      links: p.links.join('\n'),
+      photoUrl: p.photoUrl ?? '',
+      gender: p.genderSource === 'self' ? (p.gender ?? '') : '',
+      courtGender: p.genderSource === 'court' ? p.gender : null,
+      raceColor: p.raceColorSource === 'self' ? (p.raceColor ?? '') : '',
+      courtRaceColor: p.raceColorSource === 'court' ? p.raceColor : null,
+      lgbt: p.lgbt === null ? '' : p.lgbt ? 'yes' : 'no',
+      collective: p.collective === null ? '' : p.collective ? 'yes' : 'no',
+    }), acting);
   });
   router.post('/candidate/profile', signedIn, async (req, res) => {
     const { state, acting } = await current(req);
@@ -182,10 +192,20 @@ export function candidateRouter(deps: AppDeps & AuthDeps & { account: AccountMid
     const photoUrl = input.photoUrl.trim();
     if (photoUrl !== '' && !isHttpUrl(photoUrl, true)) errors.push(res.locals.t('profile.error.photo'));
     if (errors.length > 0) {
-      page(res, 'candidate/profile', { title: res.locals.t('profile.title'), bio: input.bio, links: input.links, photoUrl, errors }, acting, 400);
+      page(res, 'candidate/profile', { ...profileView(res, { ...input, courtGender: null, courtRaceColor: null }), errors }, acting, 400);
       return;
     }
-    await saveProfile(deps, { candidateId: state.candidate.id, bio: input.bio.trim() || null, links, photoUrl: photoUrl || null });
+    const yesNo = (v: '' | 'yes' | 'no') => (v === '' ? null : v === 'yes');
+    await saveProfile(deps, {
+      candidateId: state.candidate.id,
+      bio: input.bio.trim() || null,
+      links,
+      photoUrl: photoUrl || null,
+      gender: input.gender || null,
+      raceColor: input.raceColor || null,
+      lgbt: yesNo(input.lgbt),
+      collective: yesNo(input.collective),
+    });
     res.redirect(303, '/candidate?done=profile');
   });
 
@@ -240,6 +260,23 @@ export function candidateRouter(deps: AppDeps & AuthDeps & { account: AccountMid
   });
 
   return router;
+}
+
+/** The profile form's data: the candidate's own declarations, and what the court's roster says where they declared nothing. */
+function profileView(
+  res: Response,
+  values: { bio: string; links: string; photoUrl: string; gender: string; courtGender: string | null; raceColor: string; courtRaceColor: string | null; lgbt: string; collective: string },
+) {
+  const t = res.locals.t as (key: string, params?: Record<string, string | number>) => string;
+  const options = (list: string[], selected: string, label: (v: string) => string) =>
+    ['', ...list].map((value) => ({ value, label: value === '' ? t('profile.preferNot') : label(value), selected: value === selected }));
+  return {
+    title: t('profile.title'),
+    ...values,
+    raceColors: options(['branca', 'preta', 'parda', 'amarela', 'indígena'], values.raceColor, (v) => t(`raceColor.${v}`)),
+    lgbtOptions: options(['yes', 'no'], values.lgbt, (v) => t(`common.${v}`)),
+    collectiveOptions: options(['yes', 'no'], values.collective, (v) => t(`common.${v}`)),
+  };
 }
 
 function isHttpUrl(value: string, httpsOnly = false): boolean {

@@ -4,8 +4,11 @@ import { seededRandom } from '../../domain/fairness.js';
 import { candidatePage, electionOverview, electionsOverview, racePage } from '../../services/public-pages.js';
 import { NotFoundError } from '../errors.js';
 import { parsed, validate } from '../middleware/validate.js';
-import { CandidateParams, ElectionParams, OrderQuery, RaceParams, StatementParams, StatementQuery, TransparencyQuery } from '../schemas/public.js';
+import { CandidateParams, ElectionParams, FilterQuery, filterFromQuery, OrderQuery, RaceParams, StatementParams, StatementQuery, TransparencyQuery } from '../schemas/public.js';
 import type { ElectionCache } from '../../services/election-cache.js';
+import { matchesFilter } from '../../domain/candidate-filter.js';
+import { distinctProfileValues } from '../../db/repositories/candidates.js';
+import { filterForm } from '../views/filters.js';
 import { PAGE_SIZE, raceTopicMatrix, statementPage, transparencyPage } from '../../services/transparency.js';
 import { embedSnippet, oembedHref, statementView, topicMatrixView, transparencyView } from '../views/transparency.js';
 import { candidateView, electionsView, electionView, raceView } from '../views/public.js';
@@ -40,9 +43,11 @@ export function publicRouter(deps: AppDeps & { cache: ElectionCache }): Router {
     '/e/:election/races/:race',
     validate('params', RaceParams),
     validate('query', OrderQuery),
-    async (_req, res) => {
+    async (req, res) => {
       const params = parsed(res, 'params', RaceParams);
       const query = parsed(res, 'query', OrderQuery);
+      const filterQuery = FilterQuery.parse(req.query);
+      const filter = filterFromQuery(filterQuery);
       // A fresh random order at every visit unless the link fixes one (SPEC §2).
       const seed = query.seed ?? Math.floor(deps.random() * 0x100000000);
       const page = await racePage(deps.db, { ...params, random: seededRandom(seed) });
@@ -50,9 +55,33 @@ export function publicRouter(deps: AppDeps & { cache: ElectionCache }): Router {
       if (!page || !matrix) throw new NotFoundError();
       res.set('Cache-Control', 'no-cache');
       const means = new Map(matrix.rows.map((row) => [row.candidate.id, row.means]));
+      const partySlugs = new Map(page.election.parties.map((p) => [p.id, p.slug]));
+      const shown = page.candidates.filter((c) =>
+        matchesFilter(
+          {
+            party: c.partyId === null ? null : (partySlugs.get(c.partyId) ?? null),
+            gender: c.profile.gender,
+            raceColor: c.profile.raceColor,
+            lgbt: c.profile.lgbt,
+            collective: c.profile.collective,
+            answered: c.status === 'published',
+          },
+          filter,
+        ),
+      );
       res.render('pages/race', {
-        ...raceView(page, { locale: res.locals.locale, t: res.locals.t, seed }),
-        matrix: topicMatrixView({ election: page.election, candidates: page.candidates, means, locale: res.locals.locale, t: res.locals.t }),
+        ...raceView({ ...page, candidates: shown }, { locale: res.locals.locale, t: res.locals.t, seed }),
+        hiddenByFilters: page.candidates.length - shown.length,
+        filters: filterForm({
+          action: `/e/${params.election}/races/${params.race}`,
+          query: filterQuery,
+          filter,
+          parties: page.election.parties,
+          options: await distinctProfileValues(deps.db, page.election.id),
+          keep: { seed: String(seed) },
+          t: res.locals.t,
+        }),
+        matrix: topicMatrixView({ election: page.election, candidates: shown, means, locale: res.locals.locale, t: res.locals.t }),
         embed: embedSnippet({
           baseUrl: deps.config.baseUrl,
           path: `/embed/e/${params.election}/races/${params.race}/matrix`,
@@ -86,20 +115,34 @@ export function publicRouter(deps: AppDeps & { cache: ElectionCache }): Router {
     '/e/:election/statements/:id',
     validate('params', StatementParams),
     validate('query', StatementQuery),
-    async (_req, res) => {
+    async (req, res) => {
       const params = parsed(res, 'params', StatementParams);
       const query = parsed(res, 'query', StatementQuery);
+      const filterQuery = FilterQuery.parse(req.query);
+      const filter = filterFromQuery(filterQuery);
       const seed = query.seed ?? Math.floor(deps.random() * 0x100000000);
       const page = await statementPage(deps.db, {
         election: params.election,
         statement: params.id,
         race: query.race,
         party: query.party,
+        filter,
         random: seededRandom(seed),
       });
       if (!page) throw new NotFoundError();
       res.set('Cache-Control', 'no-cache');
-      res.render('pages/statement', statementView(page, { locale: res.locals.locale, t: res.locals.t, baseUrl: deps.config.baseUrl, seed }));
+      res.render('pages/statement', {
+        ...statementView(page, { locale: res.locals.locale, t: res.locals.t, baseUrl: deps.config.baseUrl, seed }),
+        filters: filterForm({
+          action: `/e/${params.election}/statements/${params.id}`,
+          query: filterQuery,
+          filter,
+          parties: page.election.parties,
+          options: await distinctProfileValues(deps.db, page.election.id),
+          keep: { race: query.race },
+          t: res.locals.t,
+        }),
+      });
     },
   );
 

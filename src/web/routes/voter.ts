@@ -7,9 +7,11 @@ import type { VoterAnswers } from '../../domain/matching.js';
 import { NotFoundError } from '../errors.js';
 import { withQuery } from '../middleware/i18n.js';
 import { parsed, validate } from '../middleware/validate.js';
-import { ElectionParams } from '../schemas/public.js';
-import { CompareQuery, ResultsQuery } from '../schemas/voter.js';
-import { compareView, quizView, resultsView } from '../views/voter.js';
+import { ElectionParams, FilterQuery, filterFromQuery } from '../schemas/public.js';
+import { filterForm } from '../views/filters.js';
+import { distinctProfileValues } from '../../db/repositories/candidates.js';
+import { CardQuery, CompareQuery, ResultsQuery } from '../schemas/voter.js';
+import { cardView, compareView, quizView, resultsView } from '../views/voter.js';
 
 /**
  * The voter's journey: questionnaire, results, comparison, methodology.
@@ -110,12 +112,24 @@ export function voterRouter(deps: AppDeps & { cache: ElectionCache }): Router {
         quizAgain([], result.voter, result.race.race.slug, result.outcome);
         return;
       }
+      const filterQuery = FilterQuery.parse(req.query);
+      const filter = filterFromQuery(filterQuery);
       res.render('pages/results', {
+        filters: filterForm({
+          action: `${prefix}/e/${params.election}/results`,
+          query: filterQuery,
+          filter,
+          parties: result.election.detail.parties,
+          options: await distinctProfileValues(deps.db, result.election.detail.id),
+          keep: { race: result.race.race.slug, a, w, m: query.data.m, miss: query.data.miss },
+          t: res.locals.t,
+        }),
         ...resultsView(result, {
           locale: res.locals.locale,
           t: res.locals.t,
           method,
           missing,
+          filter,
           // Shared links lead to the full site, also from inside an embed.
           shareUrl: `${deps.config.baseUrl}${shareablePath(req).slice(prefix.length)}`,
           prefix,
@@ -157,6 +171,18 @@ export function voterRouter(deps: AppDeps & { cache: ElectionCache }): Router {
               }),
       }),
     );
+  });
+
+  // The ballot-number card ("colinha"): the numbers a voter takes to the ballot box, all in the URL.
+  router.get('/e/:election/card', validate('params', ElectionParams), async (req, res) => {
+    privatePage(res);
+    const params = parsed(res, 'params', ElectionParams);
+    const election = await deps.cache.election(params.election);
+    if (!election) throw new NotFoundError();
+    const query = CardQuery.safeParse(req.query);
+    const keys = query.success ? query.data.c : [];
+    const candidates = await findCandidatesByKeys(deps.db, election.detail.id, keys);
+    res.render('pages/card', cardView(election.detail, { candidates, keys, locale: res.locals.locale, t: res.locals.t }));
   });
 
   return router;

@@ -25,6 +25,11 @@ export const ProfileForm = z.object({
   bio: z.string().max(20_000).default(''),
   links: z.string().max(20_000).default(''),
   photoUrl: z.string().max(5_000).default(''),
+  /** Self-declared, all optional: empty means "prefer not to say". */
+  gender: z.string().trim().max(60).default(''),
+  raceColor: z.enum(['', 'branca', 'preta', 'parda', 'amarela', 'indígena']).catch(''),
+  lgbt: z.enum(['', 'yes', 'no']).catch(''),
+  collective: z.enum(['', 'yes', 'no']).catch(''),
   _csrf: z.string().optional(),
 });
 export type ProfileForm = z.infer<typeof ProfileForm>;

@@ -39,3 +39,25 @@ export type StatementQuery = z.infer<typeof StatementQuery>;
 const page = z.coerce.number().int().min(1).max(100_000).catch(1).default(1);
 export const TransparencyQuery = z.object({ np: page, cp: page });
 export type TransparencyQuery = z.infer<typeof TransparencyQuery>;
+
+/** Candidate filters in the URL: `party`, `gender`, `rc` (race/colour), `lgbt=1`, `coll=1`, `ans=yes|no`. Bad values are ignored. */
+export const FilterQuery = z.object({
+  party: slug.optional().catch(undefined),
+  gender: z.string().trim().min(1).max(60).optional().catch(undefined),
+  rc: z.string().trim().min(1).max(60).optional().catch(undefined),
+  lgbt: z.literal('1').optional().catch(undefined),
+  coll: z.literal('1').optional().catch(undefined),
+  ans: z.enum(['yes', 'no']).optional().catch(undefined),
+});
+export type FilterQuery = z.infer<typeof FilterQuery>;
+
+export function filterFromQuery(query: FilterQuery) {
+  return {
+    party: query.party,
+    gender: query.gender,
+    raceColor: query.rc,
+    lgbt: query.lgbt === '1' ? true : undefined,
+    collective: query.coll === '1' ? true : undefined,
+    answered: query.ans === undefined ? undefined : query.ans === 'yes',
+  };
+}

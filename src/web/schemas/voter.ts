@@ -44,3 +44,13 @@ export const MatchBody = z.strictObject({
   missing: z.enum(MISSING_POLICIES).default('penalty'),
 });
 export type MatchBody = z.infer<typeof MatchBody>;
+
+/** `/card?c=ID,ID…` (or `c` repeated): the candidates a voter picked for the ballot. */
+export const CardQuery = z.object({
+  c: z
+    .union([z.string(), z.array(z.string())])
+    .transform((value) =>
+      [...new Set((Array.isArray(value) ? value : [value]).flatMap((part) => part.split(',')).map((id) => id.trim()).filter(Boolean))],
+    )
+    .pipe(z.array(z.string().regex(/^[A-Za-z0-9]+(?:[-_.][A-Za-z0-9]+)*$/).max(100)).max(30)),
+});

@@ -112,6 +112,7 @@ export function candidateView(page: CandidatePage, locale: Locale, t: Translator
     election: electionHeader(election, locale),
     race: { name: raceName(race, locale), href: paths.race(election.slug, race.slug) },
     candidate: candidateHeader(candidate, election, t),
+    cardHref: candidate.ballotNumber ? `${paths.election(election.slug)}/card?c=${encodeURIComponent(candidate.key)}` : null,
     published: candidate.status === 'published',
     topics: election.topics.map((topic) => ({
       name: localize(topic.name, locale),
@@ -148,9 +149,10 @@ export function candidateView(page: CandidatePage, locale: Locale, t: Translator
 
 function candidateHeader(candidate: Candidate, election: ElectionDetail, t: Translator) {
   const p = candidate.profile;
+  const court = (value: string, source: 'self' | 'court' | null) => (source === 'court' ? `${value} ${t('profile.courtMark')}` : value);
   const facts = [
-    p.gender ? { label: t('profile.gender'), value: p.gender } : null,
-    p.raceColor ? { label: t('profile.raceColor'), value: p.raceColor } : null,
+    p.gender ? { label: t('profile.gender'), value: court(p.gender, p.genderSource) } : null,
+    p.raceColor ? { label: t('profile.raceColor'), value: court(raceColorLabel(p.raceColor, t), p.raceColorSource) } : null,
     p.lgbt ? { label: t('profile.lgbt'), value: t('common.yes') } : null,
     p.collective ? { label: t('profile.collective'), value: t('common.yes') } : null,
   ].filter((fact) => fact !== null);
@@ -169,4 +171,11 @@ function candidateHeader(candidate: Candidate, election: ElectionDetail, t: Tran
     photoUrl: p.photoUrl && /^https:\/\//i.test(p.photoUrl) ? p.photoUrl : null,
     facts,
   };
+}
+
+const RACE_COLORS = new Set(['branca', 'preta', 'parda', 'amarela', 'indígena']);
+
+/** The IBGE race/colour categories in the page's language; other self-descriptions as written. */
+export function raceColorLabel(value: string, t: Translator): string {
+  return RACE_COLORS.has(value) ? t(`raceColor.${value}`) : value;
 }

@@ -1,4 +1,5 @@
 import { agreementMark } from '../../domain/comparison.js';
+import { matchesFilter, type CandidateFilter } from '../../domain/candidate-filter.js';
 import type { Answer, Candidate, Party } from '../../domain/election.js';
 import { localize, type Locale } from '../../domain/locale.js';
 import type { Method, MissingPolicy, VoterAnswers } from '../../domain/matching.js';
@@ -101,9 +102,25 @@ export function quizView(
 
 export function resultsView(
   result: Extract<MatchResult, { kind: 'matched' }>,
-  input: { locale: Locale; t: Translator; method: Method; missing: MissingPolicy; shareUrl: string; prefix?: string },
+  input: { locale: Locale; t: Translator; method: Method; missing: MissingPolicy; shareUrl: string; prefix?: string; filter?: CandidateFilter },
 ) {
   const { election, race, voter, outcome } = result;
+  const partySlugs = new Map(result.election.detail.parties.map((p) => [p.id, p.slug]));
+  // Filters hide candidates from the lists; ranks and scores stay those of the whole race.
+  const shown = (row: number, answered: boolean) => {
+    const c = race.candidates[row]!;
+    return matchesFilter(
+      {
+        party: c.partyId === null ? null : (partySlugs.get(c.partyId) ?? null),
+        gender: c.profile.gender,
+        raceColor: c.profile.raceColor,
+        lgbt: c.profile.lgbt,
+        collective: c.profile.collective,
+        answered,
+      },
+      input.filter ?? {},
+    );
+  };
   if (!outcome.ok) throw new Error('results need a successful match');
   const { detail } = election;
   const { locale, t } = input;
@@ -132,7 +149,9 @@ export function resultsView(
     methods: (['cityblock', 'euclidean', 'agreement'] as const).map((m) => ({ value: m, label: t(`method.${m}`), selected: m === input.method })),
     policies: (['penalty', 'neutral'] as const).map((m) => ({ value: m, label: t(`missing.${m}`), selected: m === input.missing })),
     topics,
-    ranked: outcome.results.map((r) => ({
+    hiddenByFilters:
+      outcome.results.filter((r) => !shown(r.candidate, true)).length + outcome.unranked.filter((row) => !shown(row, answeredAny(row))).length,
+    ranked: outcome.results.filter((r) => shown(r.candidate, true)).map((r) => ({
       ...candidateLink(race.candidates[r.candidate]!),
       rank: r.rank,
       tied: (rankCounts.get(r.rank) ?? 0) > 1,
@@ -142,7 +161,7 @@ export function resultsView(
         percent: score === null ? null : Math.floor(score + 0.5 + 1e-9),
       })),
     })),
-    unranked: outcome.unranked.map((row) => ({
+    unranked: outcome.unranked.filter((row) => shown(row, answeredAny(row))).map((row) => ({
       ...candidateLink(race.candidates[row]!),
       reason: answeredAny(row) ? t('results.unrankedNoneOfYours') : t('results.unrankedNoAnswers'),
     })),
@@ -150,6 +169,7 @@ export function resultsView(
     embedded: input.prefix === '/embed',
     action: electionPaths.results(detail.slug, input.prefix),
     compareAction: electionPaths.compare(detail.slug),
+    cardAction: `${paths.election(detail.slug)}/card`,
     editHref: `${electionPaths.quiz(detail.slug, input.prefix)}?race=${encodeURIComponent(race.race.slug)}&a=${encodeURIComponent(a)}${w ? `&w=${w}` : ''}`,
     shareUrl: input.shareUrl,
   };
@@ -204,6 +224,39 @@ export function compareView(
           },
         ];
       }),
+    })),
+  };
+}
+
+/** The ballot-number card: one line per office, in the election's race order, with what the voter picked. */
+export function cardView(
+  election: ElectionSnapshot['detail'],
+  input: { candidates: Candidate[]; keys: string[]; locale: Locale; t: Translator },
+) {
+  const { t, locale } = input;
+  const byRace = election.races
+    .map((race) => ({ race, picked: input.candidates.filter((c) => c.raceId === race.id) }))
+    .filter((entry) => entry.picked.length > 0);
+  const without = (key: string) => {
+    const rest = input.keys.filter((k) => k !== key);
+    return rest.length > 0 ? `${paths.election(election.slug)}/card?c=${rest.map(encodeURIComponent).join(',')}` : `${paths.election(election.slug)}/card`;
+  };
+  return {
+    title: t('card.title'),
+    election: { name: localize(election.name, locale), href: paths.election(election.slug) },
+    date: election.date,
+    empty: byRace.length === 0,
+    unknown: input.keys.length - input.candidates.length,
+    offices: byRace.map(({ race, picked }) => ({
+      office: localize(race.office, locale),
+      district: localize(race.district, locale),
+      several: picked.length > 1,
+      picks: picked.map((c) => ({
+        ballotNumber: c.ballotNumber,
+        ballotName: c.ballotName,
+        party: partyOf(c.partyId, election.parties),
+        removeHref: without(c.key),
+      })),
     })),
   };
 }
