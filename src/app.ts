@@ -24,6 +24,7 @@ import { createMailer, type Mailer } from './services/mailer.js';
 import { accountMiddleware } from './web/middleware/auth.js';
 import { adminRouter } from './web/routes/admin.js';
 import { adminElectionsRouter } from './web/routes/admin-elections.js';
+import { volunteerRouter } from './web/routes/volunteer.js';
 import { candidateRouter } from './web/routes/candidate.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -100,6 +101,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(candidateRouter({ ...deps, mailer, account }));
   app.use(adminRouter({ ...deps, mailer, account }));
   app.use(adminElectionsRouter({ ...deps, mailer, account }));
+  app.use(volunteerRouter({ ...deps, mailer, account }));
 
   app.use(notFound);
   app.use(errorHandler(deps.logger));

@@ -49,6 +49,8 @@ const configSchema = z
       .regex(/^(\*|(https?:\/\/[^\s,]+)([\s,]+https?:\/\/[^\s,]+)*)$/, 'must be * or a list of http(s) origins')
       .default('*'),
     DATA_LICENSE: z.string().min(1).default('CC BY 4.0'),
+    VOLUNTEER_MAX_HOLD: z.coerce.number().int().min(1).max(100).default(5),
+    VOLUNTEER_HOLD_HOURS: z.coerce.number().int().min(1).max(720).default(48),
   })
   .refine((env) => env.NODE_ENV !== 'production' || env.PASSWORD_SCRYPT_LOG_N >= 17, {
     path: ['PASSWORD_SCRYPT_LOG_N'],
@@ -81,6 +83,8 @@ const configSchema = z
     /** Sites allowed to frame the embeds (CSP frame-ancestors). */
     embedAllowedOrigins: env.EMBED_ALLOWED_ORIGINS.split(/[\s,]+/).filter(Boolean),
     dataLicense: env.DATA_LICENSE,
+    volunteerMaxHold: env.VOLUNTEER_MAX_HOLD,
+    volunteerHoldHours: env.VOLUNTEER_HOLD_HOURS,
   }));
 
 /** Express's `trust proxy`: a boolean, a hop count, or addresses and subnet names. */

@@ -20,6 +20,8 @@ export interface ElectionTable {
   /** Raised whenever what voters are matched against changes; caches compare it. */
   data_version: Generated<number>;
   campaign_period: Generated<number>;
+  /** `random`, or `underrepresented`: women, Black, brown and Indigenous, LGBT+ and collective candidacies first. */
+  volunteer_priority: Generated<string>;
   created_at: string;
   updated_at: string;
 }
@@ -145,6 +147,10 @@ export interface UserTable {
   locale: Generated<string>;
   disabled: Generated<number>;
   created_at: string;
+  /** A volunteer's name, shown to organizers. */
+  name: string | null;
+  /** When an organizer approved a volunteer; null while waiting. */
+  approved_at: string | null;
 }
 
 export interface SessionTable {
@@ -168,6 +174,25 @@ export interface ImportJobTable {
   summary: string | null;
   created_at: string;
   updated_at: string;
+}
+
+export interface CandidateLockTable {
+  candidate_id: number;
+  election_id: number;
+  volunteer_id: number;
+  created_at: string;
+  expires_at: string;
+}
+
+export interface ContactAttemptTable {
+  id: Generated<number>;
+  election_id: number;
+  candidate_id: number;
+  volunteer_id: number;
+  channel: string;
+  outcome: string;
+  note: string | null;
+  created_at: string;
 }
 
 export interface SettingTable {
@@ -236,6 +261,8 @@ export interface Database {
   audit_log: AuditLogTable;
   settings: SettingTable;
   import_jobs: ImportJobTable;
+  candidate_locks: CandidateLockTable;
+  contact_attempts: ContactAttemptTable;
 }
 
 export type ElectionRow = Selectable<ElectionTable>;

@@ -112,7 +112,7 @@ export function adminElectionsRouter(deps: AppDeps & AuthDeps & { account: Accou
 
   const settingsPage = async (req: Request, res: Response, extra: Record<string, unknown> = {}) => {
     const e = await election(req);
-    const row = await deps.db.selectFrom('elections').select(['campaign_period']).where('id', '=', e.id).executeTakeFirstOrThrow();
+    const row = await deps.db.selectFrom('elections').select(['campaign_period', 'volunteer_priority']).where('id', '=', e.id).executeTakeFirstOrThrow();
     const audit = await deps.db.selectFrom('audit_log').selectAll().where('election_id', '=', e.id).orderBy('id', 'desc').limit(30).execute();
     res.render('admin/election', {
       title: localize(e.name, res.locals.locale),
@@ -127,6 +127,7 @@ export function adminElectionsRouter(deps: AppDeps & AuthDeps & { account: Accou
         questionnaireOpen: e.questionnaireOpen,
         campaignPeriod: row.campaign_period !== 0,
       },
+      priorities: ['random', 'underrepresented'].map((p) => ({ value: p, label: t(res)(`admin.priority.${p}`), selected: p === row.volunteer_priority })),
       audit: audit.map((a) => ({ at: a.created_at, actor: a.actor, action: a.action })),
       ...extra,
     });
@@ -145,12 +146,32 @@ export function adminElectionsRouter(deps: AppDeps & AuthDeps & { account: Accou
           min_answers: input.minAnswers,
           questionnaire_open: input.questionnaireOpen ? 1 : 0,
           campaign_period: input.campaignPeriod ? 1 : 0,
+          ...(input.volunteerPriority ? { volunteer_priority: input.volunteerPriority } : {}),
           updated_at: now,
         })
         .where('id', '=', e.id)
         .execute();
     });
     res.redirect(303, `/admin/e/${e.slug}?saved=1`);
+  });
+
+  /* Volunteers: organizers approve who may take candidates to contact. */
+
+  router.get('/admin/volunteers', admin, async (_req, res) => {
+    const volunteers = await deps.db.selectFrom('users').select(['id', 'email', 'name', 'approved_at', 'created_at']).where('role', '=', 'volunteer').orderBy('created_at', 'desc').execute();
+    res.render('admin/volunteers', {
+      title: t(res)('admin.volunteers.title'),
+      volunteers: volunteers.map((v) => ({ name: v.name ?? '', email: v.email, since: v.created_at, approved: v.approved_at !== null, action: `/admin/volunteers/${v.id}/approve` })),
+    });
+  });
+  router.post('/admin/volunteers/:id/approve', admin, async (req, res) => {
+    const id = Number(req.params.id);
+    const user = Number.isInteger(id) ? await deps.db.selectFrom('users').select(['id', 'email']).where('id', '=', id).where('role', '=', 'volunteer').executeTakeFirst() : undefined;
+    if (!user) throw new NotFoundError();
+    await change(deps, { electionId: null, actor: actor(req), action: 'approve-volunteer', details: { volunteer: user.email } }, async (trx, now) => {
+      await trx.updateTable('users').set({ approved_at: now }).where('id', '=', user.id).execute();
+    });
+    res.redirect(303, '/admin/volunteers');
   });
 
   /* Topics and statements */

@@ -23,6 +23,7 @@ export const ElectionForm = z
     minAnswers: z.coerce.number({ error: 'admin.error.minAnswers' }).int('admin.error.minAnswers').min(1, 'admin.error.minAnswers').max(1000, 'admin.error.minAnswers'),
     questionnaireOpen: checkbox,
     campaignPeriod: checkbox,
+    volunteerPriority: z.enum(['random', 'underrepresented']).optional(),
     ...csrf,
   })
   .refine((v) => v['name_pt-BR'] || v.name_es || v.name_en, { path: ['name_pt-BR'], message: 'admin.error.name' });

@@ -1,0 +1,191 @@
+import type { Db } from '../db/client.js';
+import { findUserByEmail, insertUser } from '../db/repositories/accounts.js';
+import type { Clock } from '../domain/clock.js';
+import { seededRandom, shuffle } from '../domain/fairness.js';
+import { responseRate, type ResponseRate } from '../domain/response-rate.js';
+import { hashPassword, passwordProblem, type PasswordProblem } from './passwords.js';
+
+/*
+ * Volunteers raise the response rate: each takes a few candidates who have
+ * not published, for a limited time, contacts them and logs each attempt.
+ * A candidate has at most one holder (the lock table's primary key), and an
+ * expired hold frees the candidate for others.
+ */
+
+export interface VolunteerDeps {
+  db: Db;
+  clock: Clock;
+  config: { volunteerMaxHold: number; volunteerHoldHours: number; passwordScryptLogN: number };
+}
+
+export const CHANNELS = ['email', 'phone', 'whatsapp', 'social', 'in_person', 'other'] as const;
+export const OUTCOMES = ['no_answer', 'refused', 'promised', 'answered'] as const;
+
+/** Creates a volunteer account waiting for an organizer's approval. */
+export async function signUpVolunteer(
+  deps: VolunteerDeps,
+  input: { name: string; email: string; password: string; confirm: string; locale: string },
+): Promise<{ ok: true; userId: number } | { ok: false; problem: PasswordProblem | 'mismatch' | 'email_taken' }> {
+  const problem = input.password !== input.confirm ? 'mismatch' : passwordProblem(input.password);
+  if (problem) return { ok: false, problem };
+  if (await findUserByEmail(deps.db, input.email)) return { ok: false, problem: 'email_taken' };
+  const passwordHash = await hashPassword(input.password, deps.config.passwordScryptLogN);
+  const now = deps.clock.now().toISOString();
+  const userId = await deps.db.transaction().execute(async (trx) => {
+    const id = await insertUser(trx, { email: input.email, passwordHash, role: 'volunteer', candidateId: null, locale: input.locale, now });
+    await trx.updateTable('users').set({ name: input.name }).where('id', '=', id).execute();
+    return id;
+  });
+  return { ok: true, userId };
+}
+
+export async function isApproved(db: Db, userId: number): Promise<boolean> {
+  const row = await db.selectFrom('users').select('approved_at').where('id', '=', userId).executeTakeFirst();
+  return row?.approved_at !== null && row?.approved_at !== undefined;
+}
+
+/** Frees the holds whose time ran out. */
+async function releaseExpired(db: Db, now: string): Promise<void> {
+  await db.deleteFrom('candidate_locks').where('expires_at', '<=', now).execute();
+}
+
+export type TakeOutcome = 'taken' | 'held_by_other' | 'limit' | 'published' | 'not_found';
+
+/**
+ * Takes a candidate for a volunteer. Two volunteers racing for one candidate:
+ * one insert wins on the primary key, the other is told it is taken.
+ */
+export async function takeCandidate(deps: VolunteerDeps, input: { electionId: number; candidateKey: string; volunteerId: number }): Promise<TakeOutcome> {
+  const now = deps.clock.now();
+  const nowIso = now.toISOString();
+  const candidate = await deps.db
+    .selectFrom('candidates')
+    .select(['id', 'status'])
+    .where('election_id', '=', input.electionId)
+    .where('key', '=', input.candidateKey)
+    .executeTakeFirst();
+  if (!candidate) return 'not_found';
+  if (candidate.status === 'published') return 'published';
+  try {
+    return await deps.db.transaction().execute(async (trx) => {
+      await releaseExpired(trx, nowIso);
+      const mine = await trx.selectFrom('candidate_locks').select('candidate_id').where('volunteer_id', '=', input.volunteerId).execute();
+      if (mine.some((l) => l.candidate_id === candidate.id)) return 'taken' as const;
+      if (mine.length >= deps.config.volunteerMaxHold) return 'limit' as const;
+      const inserted = await trx
+        .insertInto('candidate_locks')
+        .values({
+          candidate_id: candidate.id,
+          election_id: input.electionId,
+          volunteer_id: input.volunteerId,
+          created_at: nowIso,
+          expires_at: new Date(now.getTime() + deps.config.volunteerHoldHours * 3_600_000).toISOString(),
+        })
+        .onConflict((oc) => oc.column('candidate_id').doNothing())
+        .executeTakeFirst();
+      return Number(inserted.numInsertedOrUpdatedRows ?? 0) === 1 ? ('taken' as const) : ('held_by_other' as const);
+    });
+  } catch {
+    // A concurrent writer's insert won (PostgreSQL serialization or SQLite busy): the candidate is someone else's.
+    return 'held_by_other';
+  }
+}
+
+export async function releaseCandidate(deps: VolunteerDeps, input: { electionId: number; candidateKey: string; volunteerId: number }): Promise<void> {
+  const candidate = await deps.db.selectFrom('candidates').select('id').where('election_id', '=', input.electionId).where('key', '=', input.candidateKey).executeTakeFirst();
+  if (!candidate) return;
+  await deps.db.deleteFrom('candidate_locks').where('candidate_id', '=', candidate.id).where('volunteer_id', '=', input.volunteerId).execute();
+}
+
+/** Records a contact attempt; only the volunteer holding the candidate may. */
+export async function logContact(
+  deps: VolunteerDeps,
+  input: { electionId: number; candidateKey: string; volunteerId: number; channel: (typeof CHANNELS)[number]; outcome: (typeof OUTCOMES)[number]; note: string | null },
+): Promise<'logged' | 'not_held'> {
+  const now = deps.clock.now().toISOString();
+  const held = await deps.db
+    .selectFrom('candidate_locks')
+    .innerJoin('candidates', 'candidates.id', 'candidate_locks.candidate_id')
+    .select('candidates.id')
+    .where('candidates.election_id', '=', input.electionId)
+    .where('candidates.key', '=', input.candidateKey)
+    .where('candidate_locks.volunteer_id', '=', input.volunteerId)
+    .where('candidate_locks.expires_at', '>', now)
+    .executeTakeFirst();
+  if (!held) return 'not_held';
+  await deps.db
+    .insertInto('contact_attempts')
+    .values({ election_id: input.electionId, candidate_id: held.id, volunteer_id: input.volunteerId, channel: input.channel, outcome: input.outcome, note: input.note, created_at: now })
+    .execute();
+  return 'logged';
+}
+
+const UNDERREPRESENTED_GENDERS = new Set(['mulher', 'feminino', 'mulher trans', 'mulher cis', 'não binário', 'não binária', 'travesti']);
+const UNDERREPRESENTED_RACES = new Set(['preta', 'parda', 'indígena']);
+
+export interface QueueEntry {
+  key: string;
+  name: string;
+  ballotName: string;
+  raceId: number;
+  status: string;
+}
+
+/**
+ * The next candidates a volunteer may take in a race (or the election): not
+ * published, not held by anyone. Order: the election's choice — a random
+ * order of the volunteer's own (so volunteers rarely collide), or the
+ * under-represented first (women, Black, brown and Indigenous candidates,
+ * LGBT+ and collective candidacies, as #MeRepresenta did), then random.
+ */
+export async function queue(deps: VolunteerDeps, input: { electionId: number; raceId?: number | undefined; volunteerId: number; limit: number }): Promise<QueueEntry[]> {
+  const now = deps.clock.now().toISOString();
+  const election = await deps.db.selectFrom('elections').select('volunteer_priority').where('id', '=', input.electionId).executeTakeFirstOrThrow();
+  let query = deps.db
+    .selectFrom('candidates')
+    .select(['id', 'key', 'name', 'ballot_name', 'race_id', 'status', 'gender', 'race_color', 'lgbt', 'collective'])
+    .where('election_id', '=', input.electionId)
+    .where('status', '!=', 'published')
+    .where((eb) => eb.not(eb.exists(eb.selectFrom('candidate_locks').select('candidate_locks.candidate_id').whereRef('candidate_locks.candidate_id', '=', 'candidates.id').where('candidate_locks.expires_at', '>', now))));
+  if (input.raceId !== undefined) query = query.where('race_id', '=', input.raceId);
+  const rows = shuffle(await query.execute(), seededRandom(input.volunteerId * 7919 + Math.floor(Date.parse(now) / 86_400_000)));
+  const priority = (c: (typeof rows)[number]) =>
+    election.volunteer_priority === 'underrepresented' &&
+    ((c.gender !== null && UNDERREPRESENTED_GENDERS.has(c.gender)) || (c.race_color !== null && UNDERREPRESENTED_RACES.has(c.race_color)) || c.lgbt === 1 || c.collective === 1)
+      ? 0
+      : 1;
+  return rows
+    .map((c, index) => ({ c, index, p: priority(c) }))
+    .sort((a, b) => a.p - b.p || a.index - b.index)
+    .slice(0, input.limit)
+    .map(({ c }) => ({ key: c.key, name: c.name, ballotName: c.ballot_name ?? c.name, raceId: c.race_id, status: c.status }));
+}
+
+/** The candidates a volunteer holds now, with their contact log. */
+export async function holdings(deps: VolunteerDeps, input: { electionId: number; volunteerId: number }) {
+  const now = deps.clock.now().toISOString();
+  const held = await deps.db
+    .selectFrom('candidate_locks')
+    .innerJoin('candidates', 'candidates.id', 'candidate_locks.candidate_id')
+    .select(['candidates.id', 'candidates.key', 'candidates.name', 'candidates.ballot_name', 'candidates.race_id', 'candidates.email', 'candidates.links', 'candidates.status', 'candidate_locks.expires_at'])
+    .where('candidate_locks.volunteer_id', '=', input.volunteerId)
+    .where('candidate_locks.election_id', '=', input.electionId)
+    .where('candidate_locks.expires_at', '>', now)
+    .orderBy('candidate_locks.created_at')
+    .execute();
+  const attempts = held.length === 0 ? [] : await deps.db.selectFrom('contact_attempts').selectAll().where('candidate_id', 'in', held.map((h) => h.id)).orderBy('id', 'desc').execute();
+  return held.map((h) => ({ ...h, attempts: attempts.filter((a) => a.candidate_id === h.id) }));
+}
+
+/** Response rate of each race, for the progress a volunteer sees. */
+export async function raceProgress(db: Db, electionId: number, raceIds: number[]): Promise<Map<number, ResponseRate>> {
+  if (raceIds.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('candidates')
+    .select(['race_id', 'status', (eb) => eb.fn.countAll<number | string>().as('n')])
+    .where('election_id', '=', electionId)
+    .where('race_id', 'in', raceIds)
+    .groupBy(['race_id', 'status'])
+    .execute();
+  return new Map(raceIds.map((id) => [id, responseRate(rows.filter((r) => r.race_id === id).map((r) => ({ status: r.status, count: Number(r.n) })))]));
+}

@@ -1,0 +1,187 @@
+import { Router, type Request, type Response } from 'express';
+import { z } from 'zod';
+import type { AppDeps } from '../../app.js';
+import { findElectionDetail, listElections } from '../../db/repositories/elections.js';
+import { readLinks } from '../../db/json-columns.js';
+import { localeForCountry, localize } from '../../domain/locale.js';
+import { createSession, endSession, logIn, type AuthDeps } from '../../services/auth.js';
+import { inviteCandidates } from '../../services/invitations.js';
+import { CHANNELS, holdings, isApproved, logContact, OUTCOMES, queue, raceProgress, releaseCandidate, signUpVolunteer, takeCandidate } from '../../services/volunteers.js';
+import { translate } from '../../i18n.js';
+import { AppError, NotFoundError } from '../errors.js';
+import { cookieNames, requireRole, type AccountMiddleware } from '../middleware/auth.js';
+import { LoginForm } from '../schemas/accounts.js';
+
+const SignUpForm = z.object({
+  name: z.string().trim().min(2).max(120),
+  email: z.string().trim().toLowerCase().max(254).pipe(z.email()),
+  password: z.string().max(1024),
+  confirm: z.string().max(1024),
+  _csrf: z.string().optional(),
+});
+const CandidateForm = z.object({ candidate: z.string().trim().min(1).max(100), _csrf: z.string().optional() });
+const ContactForm = z.object({
+  candidate: z.string().trim().min(1).max(100),
+  channel: z.enum(CHANNELS),
+  outcome: z.enum(OUTCOMES),
+  note: z.string().trim().max(1000).default(''),
+  _csrf: z.string().optional(),
+});
+const QueueQuery = z.object({ race: z.string().regex(/^[a-z0-9]+(?:[-_][a-z0-9]+)*$/).max(100).optional().catch(undefined) });
+
+/**
+ * The volunteer area (`/volunteer/…`): sign-up (an organizer approves),
+ * a queue of candidates who have not published, candidates held for a while
+ * with their invitation link and a prepared message, a contact log, and the
+ * response rate of the races worked on.
+ */
+export function volunteerRouter(deps: AppDeps & AuthDeps & { account: AccountMiddleware }): Router {
+  const router = Router();
+  const { account, config } = deps;
+  router.use('/volunteer', account.stack);
+  const volunteer = requireRole(['volunteer'], '/volunteer/login');
+  const t = (res: Response) => res.locals.t as (key: string, params?: Record<string, string | number>) => string;
+
+  const signUpPage = (res: Response, extra: Record<string, unknown> = {}, status = 200) =>
+    res.status(status).render('volunteer/signup', { title: t(res)('volunteer.signup.title'), values: {}, ...extra });
+  router.get('/volunteer/signup', (_req, res) => signUpPage(res));
+  router.post('/volunteer/signup', ...account.loginLimits, async (req, res) => {
+    const input = SignUpForm.safeParse(req.body ?? {});
+    const values = { name: String(req.body?.name ?? ''), email: String(req.body?.email ?? '') };
+    if (!input.success) return signUpPage(res, { error: t(res)('volunteer.signup.invalid'), values }, 400);
+    const result = await signUpVolunteer(deps, { ...input.data, locale: res.locals.locale });
+    if (!result.ok) return signUpPage(res, { error: t(res)(`account.problem.${result.problem}`), values }, 400);
+    account.setSession(res, await createSession(deps, result.userId));
+    res.redirect(303, '/volunteer');
+  });
+  const loginPage = (res: Response, extra: Record<string, unknown> = {}, status = 200) =>
+    res.status(status).render('candidate/login', { title: t(res)('volunteer.login'), action: '/volunteer/login', resetHref: '/candidate/reset', signupHref: '/volunteer/signup', ...extra });
+  router.get('/volunteer/login', (_req, res) => loginPage(res));
+  router.post('/volunteer/login', ...account.loginLimits, async (req, res) => {
+    const input = LoginForm.safeParse(req.body ?? {});
+    if (!input.success) throw new AppError(400, 'bad_request', 'error.badRequest');
+    const signedIn = await logIn(deps, { email: input.data.email, password: input.data.password, roles: ['volunteer'] });
+    if (!signedIn) return loginPage(res, { error: t(res)('login.failed'), email: input.data.email }, 401);
+    account.setSession(res, signedIn.token);
+    res.redirect(303, '/volunteer');
+  });
+  router.post('/volunteer/logout', async (req, res) => {
+    await endSession(deps, (req.cookies as Record<string, string | undefined>)[cookieNames(config).session]);
+    account.clearSession(res);
+    res.redirect(303, '/volunteer/login');
+  });
+
+  router.get('/volunteer', volunteer, async (req, res) => {
+    const approved = await isApproved(deps.db, req.signedIn!.user.id);
+    const elections = approved ? await listElections(deps.db) : [];
+    res.render('volunteer/home', {
+      title: t(res)('volunteer.title'),
+      approved,
+      elections: elections.map((e) => ({ name: localize(e.name, res.locals.locale), href: `/volunteer/e/${e.slug}` })),
+    });
+  });
+
+  const electionOf = async (req: Request) => {
+    const slug = String(req.params.election ?? '');
+    const election = /^[a-z0-9]+(?:[-_][a-z0-9]+)*$/.test(slug) ? await findElectionDetail(deps.db, slug) : null;
+    if (!election) throw new NotFoundError();
+    // A volunteer waiting for approval sees no queue and no candidate.
+    if (!(await isApproved(deps.db, req.signedIn!.user.id))) throw new AppError(403, 'not_approved', 'volunteer.notApproved');
+    return election;
+  };
+
+  router.get('/volunteer/e/:election', volunteer, async (req, res) => {
+    const election = await electionOf(req);
+    const volunteerId = req.signedIn!.user.id;
+    const query = QueueQuery.parse(req.query);
+    const race = query.race ? election.races.find((r) => r.slug === query.race) : undefined;
+    const [next, held] = await Promise.all([
+      queue(deps, { electionId: election.id, raceId: race?.id, volunteerId, limit: 20 }),
+      holdings(deps, { electionId: election.id, volunteerId }),
+    ]);
+    const raceIds = [...new Set([...(race ? [race.id] : []), ...held.map((h) => h.race_id)])];
+    const progress = await raceProgress(deps.db, election.id, raceIds);
+    const raceName = (id: number) => {
+      const r = election.races.find((x) => x.id === id);
+      return r ? `${localize(r.office, res.locals.locale)} — ${localize(r.district, res.locals.locale)}` : '';
+    };
+    const base = `/volunteer/e/${election.slug}`;
+    res.render('volunteer/election', {
+      title: localize(election.name, res.locals.locale),
+      base,
+      races: election.races.map((r) => ({ slug: r.slug, name: raceName(r.id), selected: r.id === race?.id })),
+      maxHold: config.volunteerMaxHold,
+      holdHours: config.volunteerHoldHours,
+      queue: next.map((c) => ({ ...c, race: raceName(c.raceId), status: t(res)(`status.${c.status}`) })),
+      held: held.map((h) => {
+        return {
+          key: h.key,
+          name: h.ballot_name ?? h.name,
+          race: raceName(h.race_id),
+          email: h.email,
+          links: readLinks(h.links),
+          expiresAt: h.expires_at,
+          canInvite: h.status === 'listed' || h.status === 'invited',
+          attempts: h.attempts.map((a) => ({ at: a.created_at, channel: t(res)(`volunteer.channel.${a.channel}`), outcome: t(res)(`volunteer.outcome.${a.outcome}`), note: a.note })),
+        };
+      }),
+      channels: CHANNELS.map((c) => ({ value: c, label: t(res)(`volunteer.channel.${c}`) })),
+      outcomes: OUTCOMES.map((o) => ({ value: o, label: t(res)(`volunteer.outcome.${o}`) })),
+      progress: raceIds.map((id) => {
+        const rate = progress.get(id)!;
+        return { race: raceName(id), label: t(res)('rate.summary', { published: rate.published, total: rate.total, percent: rate.percent ?? 0 }), percent: rate.percent ?? 0 };
+      }),
+      notice: typeof req.query.notice === 'string' && /^[a-z_]+$/.test(req.query.notice) ? t(res)(`volunteer.notice.${req.query.notice}`) : null,
+    });
+  });
+
+  router.post('/volunteer/e/:election/take', volunteer, async (req, res) => {
+    const election = await electionOf(req);
+    const input = CandidateForm.safeParse(req.body ?? {});
+    if (!input.success) throw new AppError(400, 'bad_request', 'error.badRequest');
+    const outcome = await takeCandidate(deps, { electionId: election.id, candidateKey: input.data.candidate, volunteerId: req.signedIn!.user.id });
+    if (outcome === 'not_found') throw new NotFoundError();
+    res.redirect(303, `/volunteer/e/${election.slug}?notice=${outcome}`);
+  });
+  router.post('/volunteer/e/:election/release', volunteer, async (req, res) => {
+    const election = await electionOf(req);
+    const input = CandidateForm.safeParse(req.body ?? {});
+    if (!input.success) throw new AppError(400, 'bad_request', 'error.badRequest');
+    await releaseCandidate(deps, { electionId: election.id, candidateKey: input.data.candidate, volunteerId: req.signedIn!.user.id });
+    res.redirect(303, `/volunteer/e/${election.slug}?notice=released`);
+  });
+  // A fresh invitation link for a held candidate, shown once with a message ready to send.
+  router.post('/volunteer/e/:election/invite', volunteer, async (req, res) => {
+    const election = await electionOf(req);
+    const input = CandidateForm.safeParse(req.body ?? {});
+    if (!input.success) throw new AppError(400, 'bad_request', 'error.badRequest');
+    const mine = await holdings(deps, { electionId: election.id, volunteerId: req.signedIn!.user.id });
+    const held = mine.find((h) => h.key === input.data.candidate);
+    if (!held) throw new AppError(409, 'not_held', 'volunteer.notHeld');
+    const outcome = await inviteCandidates(deps, { election: election.slug, candidate: held.key });
+    const link = outcome.ok ? outcome.invitations[0]?.link : undefined;
+    if (!link) throw new AppError(409, 'registered', 'volunteer.alreadyRegistered');
+    const locale = localeForCountry(election.country);
+    const message = translate(locale, 'volunteer.message', { name: held.name, election: localize(election.name, locale), link });
+    res.render('volunteer/invite', {
+      title: t(res)('volunteer.invite.title'),
+      name: held.ballot_name ?? held.name,
+      email: held.email,
+      link,
+      message,
+      whatsapp: `https://wa.me/?text=${encodeURIComponent(message)}`,
+      back: `/volunteer/e/${election.slug}`,
+    });
+  });
+
+  router.post('/volunteer/e/:election/contacts', volunteer, async (req, res) => {
+    const election = await electionOf(req);
+    const input = ContactForm.safeParse(req.body ?? {});
+    if (!input.success) throw new AppError(400, 'bad_request', 'volunteer.contactInvalid');
+    const outcome = await logContact(deps, { electionId: election.id, candidateKey: input.data.candidate, volunteerId: req.signedIn!.user.id, channel: input.data.channel, outcome: input.data.outcome, note: input.data.note || null });
+    if (outcome === 'not_held') throw new AppError(409, 'not_held', 'volunteer.notHeld');
+    res.redirect(303, `/volunteer/e/${election.slug}?notice=logged`);
+  });
+
+  return router;
+}
