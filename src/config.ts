@@ -49,6 +49,7 @@ const configSchema = z
       .regex(/^(\*|(https?:\/\/[^\s,]+)([\s,]+https?:\/\/[^\s,]+)*)$/, 'must be * or a list of http(s) origins')
       .default('*'),
     DATA_LICENSE: z.string().min(1).default('CC BY 4.0'),
+    MATCH_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
     VOLUNTEER_MAX_HOLD: z.coerce.number().int().min(1).max(100).default(5),
     VOLUNTEER_HOLD_HOURS: z.coerce.number().int().min(1).max(720).default(48),
   })
@@ -83,6 +84,7 @@ const configSchema = z
     /** Sites allowed to frame the embeds (CSP frame-ancestors). */
     embedAllowedOrigins: env.EMBED_ALLOWED_ORIGINS.split(/[\s,]+/).filter(Boolean),
     dataLicense: env.DATA_LICENSE,
+    matchRatePerMinute: env.MATCH_RATE_PER_MINUTE,
     volunteerMaxHold: env.VOLUNTEER_MAX_HOLD,
     volunteerHoldHours: env.VOLUNTEER_HOLD_HOURS,
   }));

@@ -1,9 +1,10 @@
+import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
 import { z } from 'zod';
 import { ConfigError, loadConfig } from '../config.js';
-import { createDb, type Db } from '../db/client.js';
+import { backupSqlite, createDb, databaseKind, type Db } from '../db/client.js';
 import { migrateToLatest } from '../db/migrate.js';
 import { systemClock } from '../domain/clock.js';
 import { describePackageError } from '../formats/election-package.js';
@@ -174,6 +175,28 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
           io.stdout(`${created.link}\n`);
           return 0;
         });
+      }
+      case 'backup': {
+        const { positionals } = parse(rest, {}, t);
+        const file = positionals[0];
+        if (!file) throw new UsageError(t('cli.missingArgument', { name: '<file>' }));
+        const config = loadConfig(io.env);
+        if (databaseKind(config.databaseUrl) !== 'sqlite') {
+          io.stderr(`${t('cli.backup.postgres')}\n`);
+          return 1;
+        }
+        if (existsSync(file)) {
+          io.stderr(`${t('cli.backup.exists', { file })}\n`);
+          return 1;
+        }
+        try {
+          await backupSqlite(config.databaseUrl, file);
+        } catch (error) {
+          io.stderr(`${t('cli.fileUnreadable', { file: config.databaseUrl.replace(/^sqlite:/, ''), reason: (error as NodeJS.ErrnoException).code ?? String(error) })}\n`);
+          return 1;
+        }
+        io.stdout(`${t('cli.backup.done', { file })}\n`);
+        return 0;
       }
       case 'verify':
         return await withDb(io, async (db) => {

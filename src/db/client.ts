@@ -40,3 +40,23 @@ export function createDb(databaseUrl: string): Db {
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 10 });
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }
+
+/**
+ * Copies a SQLite database with SQLite's online backup, which runs page by
+ * page beside other connections (the service may keep writing meanwhile) and
+ * yields a consistent snapshot.
+ */
+export async function backupSqlite(databaseUrl: string, target: string, onProgress?: (remaining: number, total: number) => void): Promise<void> {
+  const source = new SQLite(sqlitePath(databaseUrl), { fileMustExist: true });
+  try {
+    source.pragma('busy_timeout = 5000');
+    await source.backup(target, {
+      progress: ({ totalPages, remainingPages }) => {
+        onProgress?.(remainingPages, totalPages);
+        return 256;
+      },
+    });
+  } finally {
+    source.close();
+  }
+}

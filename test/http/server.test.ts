@@ -1,4 +1,6 @@
 import { spawn } from 'node:child_process';
+import http from 'node:http';
+import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
@@ -82,6 +84,41 @@ describe('the server', () => {
     server.child.kill('SIGTERM');
     expect(await server.exited).toBe(0);
     expect(server.output()).toContain('"shutting down"');
+  });
+
+  it('finishes requests in flight on SIGTERM, refuses new connections, and exits 0', async () => {
+    const temp = tempDir();
+    cleanups.push(temp.remove);
+    const server = startProcess({ PORT: '0', HOST: '127.0.0.1', DATABASE_URL: `sqlite:${path.join(temp.dir, 'c.db')}` });
+    cleanups.push(() => server.child.kill('SIGKILL'));
+    const port = await server.listening;
+    // A download the client does not read yet: the response is in flight when the signal comes.
+    const body = new Promise<{ status: number; text: string }>((resolve, reject) => {
+      const req = http.get({ host: '127.0.0.1', port, path: '/data/serra-azul-2028.csv' }, (res) => {
+        res.pause();
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (text += chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+        server.child.kill('SIGTERM');
+        // Resume reading only once the server refuses new connections.
+        const probe = () => {
+          const socket = net.connect({ host: '127.0.0.1', port });
+          socket.on('connect', () => {
+            socket.destroy();
+            setImmediate(probe);
+          });
+          socket.on('error', () => res.resume());
+        };
+        probe();
+      });
+      req.on('error', reject);
+    });
+    const response = await body;
+    expect(response.status).toBe(200);
+    // Complete: the header and one line per published candidate × statement of the demo (40 × 24).
+    expect(response.text.trim().split('\n')).toHaveLength(1 + 40 * 24);
+    expect(await server.exited).toBe(0);
   });
 
   it('installs a working `concordo` command', async () => {

@@ -229,6 +229,22 @@ describe('the voter’s journey', () => {
       expect(broken.body.error.code).toBe('invalid_json');
     });
 
+    it('limits how often one address may ask, with the JSON error shape', async () => {
+      const limited = await createTestContext({ MATCH_RATE_PER_MINUTE: '3' });
+      try {
+        expect((await writePackage(limited, { pkg: loadFixture('small-election.json'), actor: 'test' })).ok).toBe(true);
+        const ask = () =>
+          request(limited.app).post('/api/v1/elections/vila-pequena-2028/match').send({ race: 'prefeito', answers: { s1: 5, s2: 4 } });
+        for (let i = 0; i < 3; i += 1) expect((await ask()).status).toBe(200);
+        const refused = await ask();
+        expect(refused.status).toBe(429);
+        expect(refused.body.error.code).toBe('too_many_requests');
+        expect(refused.headers['ratelimit-policy']).toBeDefined();
+      } finally {
+        await limited.close();
+      }
+    });
+
     it('answers CORS preflights', async () => {
       const res = await request(ctx.app).options('/api/v1/elections/vila-pequena-2028/match');
       expect(res.status).toBe(204);

@@ -1,4 +1,5 @@
 import express, { Router, type NextFunction, type Request, type Response } from 'express';
+import { rateLimit } from 'express-rate-limit';
 import type { AppDeps } from '../../app.js';
 import type { ElectionCache } from '../../services/election-cache.js';
 import { decodeAnswerObjects, matchVoter, type VoterInputError } from '../../services/matching.js';
@@ -95,8 +96,18 @@ export function apiRouter(deps: AppDeps & { cache: ElectionCache }): Router {
     res.json({ election: election.slug, ...(await changesPage(deps.db, election, parsed(res, 'query', PageQuery).page, 100)) });
   });
 
+  // Matching costs CPU: each address may ask MATCH_RATE_PER_MINUTE times a minute.
+  const matchLimit = rateLimit({
+    windowMs: 60_000,
+    limit: deps.config.matchRatePerMinute,
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    handler: (_req, _res, next) => next(new AppError(429, 'too_many_requests', 'error.tooManyRequests')),
+  });
+
   router.post(
     '/elections/:election/match',
+    matchLimit,
     validate('params', ElectionParams),
     requireJson,
     express.json({ limit: BODY_LIMIT, strict: true }),
