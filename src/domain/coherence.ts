@@ -88,3 +88,22 @@ export function assessCoherence<T extends CoherencePairInput>(pairs: readonly T[
   const coherence = counted >= MIN_COUNTED_PAIRS ? consistent / counted : null;
   return { pairs: classified, counted, consistent, coherence, percent: coherence === null ? null : roundHalfUp(100 * coherence) };
 }
+
+/** A roll call: one recorded vote of a chamber on a bill. `key` is its public id (the files' vote_id). */
+export interface RollCall {
+  id: number;
+  key: string;
+  /** YYYY-MM-DD. */
+  date: string;
+  chamber: string;
+  bill: string;
+  title: string;
+}
+
+/** An organizer's link from a statement to a roll call that tests it, with the public explanation why. */
+export interface RollCallLink {
+  statementId: number;
+  rollCallId: number;
+  direction: LinkDirection;
+  explanation: string;
+}
