@@ -39,3 +39,10 @@ export type StatementQuery = z.infer<typeof StatementQuery>;
 const page = z.coerce.number().int().min(1).max(100_000).catch(1).default(1);
 export const TransparencyQuery = z.object({ np: page, cp: page });
 export type TransparencyQuery = z.infer<typeof TransparencyQuery>;
+
+/** Order and party filter of the elected page; anything else means the default (a random order, every party). */
+export const ElectedQuery = OrderQuery.extend({
+  sort: z.enum(['name', 'coherence', 'party']).optional().catch(undefined),
+  party: slug.optional().catch(undefined),
+});
+export type ElectedQuery = z.infer<typeof ElectedQuery>;
