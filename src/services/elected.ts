@@ -1,4 +1,5 @@
 import type { Db } from '../db/client.js';
+import { appendAuditEntry } from '../db/repositories/audit-log.js';
 import { bumpDataVersion } from '../db/repositories/elections.js';
 import type { Clock } from '../domain/clock.js';
 
@@ -29,16 +30,13 @@ export async function setElected(
     await trx.updateTable('candidates').set({ elected: input.elected ? 1 : 0, updated_at: now }).where('id', '=', candidate.id).execute();
     // Candidates are part of the cached election: other processes reload them.
     await bumpDataVersion(trx, election.id);
-    await trx
-      .insertInto('audit_log')
-      .values({
-        election_id: election.id,
-        actor: input.actor,
-        action: 'set-elected',
-        details: JSON.stringify({ candidate: input.candidate, elected: input.elected }),
-        created_at: now,
-      })
-      .execute();
+    await appendAuditEntry(trx, {
+      electionId: election.id,
+      actor: input.actor,
+      action: 'set-elected',
+      details: { candidate: input.candidate, elected: input.elected },
+      now,
+    });
     return { ok: true, changed: true } as const;
   });
 }

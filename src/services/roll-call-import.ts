@@ -1,4 +1,5 @@
 import type { Db } from '../db/client.js';
+import { appendAuditEntry } from '../db/repositories/audit-log.js';
 import {
   candidateIdsByOfficialId,
   findRollCallsByKeys,
@@ -124,20 +125,13 @@ export async function importRollCalls(
       });
       if (created) summary.linksCreated += 1;
     }
-    await trx
-      .insertInto('audit_log')
-      .values({
-        election_id: election.id,
-        actor: input.actor,
-        action: 'import-votes',
-        details: JSON.stringify({
-          files: [input.votes.name, input.links.name],
-          ...summary,
-          unmatched: summary.unmatched.slice(0, 50).map((miss) => miss.officialId),
-        }),
-        created_at: now,
-      })
-      .execute();
+    await appendAuditEntry(trx, {
+      electionId: election.id,
+      actor: input.actor,
+      action: 'import-votes',
+      details: { files: [input.votes.name, input.links.name], ...summary, unmatched: summary.unmatched.slice(0, 50).map((miss) => miss.officialId) },
+      now,
+    });
   });
   return { ok: true, summary };
 }

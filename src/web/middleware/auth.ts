@@ -56,7 +56,10 @@ export function accountMiddleware(deps: AuthDeps & { secret: string }): AccountM
     cookieOptions: { ...cookieOptions(config), sameSite: 'strict' },
     getCsrfTokenFromRequest: (req) => {
       const token = (req.body as Record<string, unknown> | undefined)?._csrf;
-      return typeof token === 'string' ? token : null;
+      if (typeof token === 'string') return token;
+      // A multipart form (file upload) is read only after this check, so its token travels in the query string.
+      const query = (req.query as Record<string, unknown> | undefined)?._csrf;
+      return typeof query === 'string' ? query : null;
     },
     errorConfig: { statusCode: 403, message: 'csrf', code: 'EBADCSRFTOKEN' },
   });
