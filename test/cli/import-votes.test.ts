@@ -1,9 +1,9 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runCli } from '../../src/cli/main.js';
 import { createDb, type Db } from '../../src/db/client.js';
 import { tempDir } from '../helpers/app.js';
+import { cliRunner } from '../helpers/cli.js';
 import { fixtureText } from '../helpers/packages.js';
 
 /*
@@ -32,16 +32,7 @@ describe('concordo import-votes', () => {
     writeFileSync(target, content);
     return target;
   };
-  const run = async (...argv: string[]) => {
-    let stdout = '';
-    let stderr = '';
-    const code = await runCli(argv, {
-      stdout: (text) => void (stdout += text),
-      stderr: (text) => void (stderr += text),
-      env: { DATABASE_URL: `sqlite:${dbFile}`, LANG: 'en_US.UTF-8' },
-    });
-    return { code, stdout, stderr };
-  };
+  const run = cliRunner(() => `sqlite:${dbFile}`);
   /** What the import wrote, without times, in a fixed order. */
   const state = async () => {
     const db: Db = createDb(`sqlite:${dbFile}`);

@@ -4,10 +4,10 @@ import * as cheerio from 'cheerio';
 import { stringify } from 'csv-stringify/sync';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../src/cli/main.js';
 import type { ElectionPackage, PackageCandidate } from '../../src/formats/election-package.js';
 import { writePackage } from '../../src/services/election-packages.js';
 import { createTestContext, tempDir, type TestContext } from '../helpers/app.js';
+import { cliRunner } from '../helpers/cli.js';
 import { hasSharedData, readSharedCsv } from '../helpers/shared-data.js';
 
 /*
@@ -180,14 +180,9 @@ describe.skipIf(!available)('VozAtiva 2018: answers against later roll-call vote
     const linksFile = path.join(temp.dir, 'links.csv');
     writeFileSync(votesFile, stringify([['vote_id', 'date', 'chamber', 'bill', 'title', 'official_id', 'vote'], ...voteRows]));
     writeFileSync(linksFile, stringify([['statement_id', 'vote_id', 'direction', 'explanation'], ...LINKS.map((l) => [statementId(l.statement), l.vote, l.direction, l.explanation])]));
-    let out = '';
-    const code = await runCli(['import-votes', votesFile, linksFile, '--election', ELECTION], {
-      stdout: (text) => void (out += text),
-      stderr: (text) => void (out += text),
-      env: { DATABASE_URL: ctx.config.databaseUrl, LANG: 'en_US.UTF-8' },
-    });
-    importOutput = out;
-    expect(code, out).toBe(0);
+    const imported = await cliRunner(() => ctx.config.databaseUrl)('import-votes', votesFile, linksFile, '--election', ELECTION);
+    expect(imported.code, imported.stderr).toBe(0);
+    importOutput = imported.stdout;
 
     // The independent computation, from the raw codes.
     const answer = new Map(respostas.map((r) => [`${r.id_parlamentar_voz}:${r.pergunta_id}`, Number(r.resposta)]));
