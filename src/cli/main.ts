@@ -40,7 +40,7 @@ const processIo: CliIo = {
 
 class UsageError extends Error {}
 
-/** Faults listed one by one; a file wrong on every row would otherwise fill the terminal. */
+/** Faults (and unmatched ids) listed one by one; a file wrong on every row would otherwise fill the terminal. */
 const MAX_LISTED_FAULTS = 100;
 
 /** Runs one command line (without `node` and the script) and returns the exit code. */
@@ -168,7 +168,10 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
           io.stdout(`${t('cli.votes.summary', { rollCalls: summary.rollCalls, created: summary.rollCallsCreated, votes: summary.votes, links: summary.links })}\n`);
           if (summary.unmatched.length > 0) {
             io.stdout(`${t('cli.votes.unmatched', { count: summary.unmatched.length, rows: summary.unmatchedRows })}\n`);
-            for (const miss of summary.unmatched) io.stdout(`  ${t('cli.votes.unmatchedId', { id: miss.officialId, rows: miss.rows, line: miss.firstLine })}\n`);
+            for (const miss of summary.unmatched.slice(0, MAX_LISTED_FAULTS)) {
+              io.stdout(`  ${t('cli.votes.unmatchedId', { id: miss.officialId, rows: miss.rows, line: miss.firstLine })}\n`);
+            }
+            if (summary.unmatched.length > MAX_LISTED_FAULTS) io.stdout(`  ${t('cli.votes.more', { count: summary.unmatched.length - MAX_LISTED_FAULTS })}\n`);
           }
           return 0;
         });

@@ -120,6 +120,13 @@ describe('concordo import-votes', () => {
       { rollCall: 'pl-30', candidate: 'ana', vote: 'abstain' },
     ]);
     expect(after.links[1]!.explanation).toBe('Votar sim mantém contratos em sigilo, o contrário da afirmação.');
+    // A links file may name a roll call imported before; roll calls the votes file leaves out keep their votes.
+    const onlyTrees = VOTES.split('\n').filter((line) => !line.includes('pl-30')).join('\n');
+    const later = await run('import-votes', file('v3.csv', onlyTrees), file('l3.csv', 'statement_id,vote_id,direction,explanation\ns4,pl-30,1,Outra leitura.\n'), '--election', 'vila-pequena-2028');
+    expect(later.stdout).toContain('Imported 1 roll calls (0 new), 2 votes of candidates and 1 links to statements.');
+    const merged = await state();
+    expect(merged.votes.filter((v) => v.rollCall === 'pl-30')).toEqual([{ rollCall: 'pl-30', candidate: 'ana', vote: 'abstain' }]);
+    expect(merged.links.map((l) => `${l.statement}/${l.rollCall}`)).toEqual(['s1/pl-12', 's3/pl-30', 's4/pl-30']);
     // An empty explanation in a later file keeps the one the link has.
     expect((await run('import-votes', votes, links, '--election', 'vila-pequena-2028')).code).toBe(0);
     expect((await state()).links[1]!.explanation).toBe('Votar sim mantém contratos em sigilo, o contrário da afirmação.');

@@ -77,7 +77,7 @@ function importedView(outcome: RollCallImportOutcome | undefined, t: Translator)
     return {
       ok: false,
       title: t('cli.votes.failed', { count: outcome.errors.length }),
-      errors: outcome.errors.map((error) => describeRollCallError(error, t)),
+      errors: listed(outcome.errors.map((error) => describeRollCallError(error, t)), t),
     };
   }
   const { summary } = outcome;
@@ -85,8 +85,14 @@ function importedView(outcome: RollCallImportOutcome | undefined, t: Translator)
     ok: true,
     title: t('cli.votes.summary', { rollCalls: summary.rollCalls, created: summary.rollCallsCreated, votes: summary.votes, links: summary.links }),
     unmatchedTitle: summary.unmatched.length > 0 ? t('cli.votes.unmatched', { count: summary.unmatched.length, rows: summary.unmatchedRows }) : null,
-    unmatched: summary.unmatched.map((miss) => t('cli.votes.unmatchedId', { id: miss.officialId, rows: miss.rows, line: miss.firstLine })),
+    unmatched: listed(summary.unmatched.map((miss) => t('cli.votes.unmatchedId', { id: miss.officialId, rows: miss.rows, line: miss.firstLine })), t),
   };
+}
+
+/** Lines listed one by one, as many as a page can usefully hold, then how many more there are. */
+const LISTED = 100;
+function listed(lines: string[], t: Translator): string[] {
+  return lines.length > LISTED ? [...lines.slice(0, LISTED), t('cli.votes.more', { count: lines.length - LISTED })] : lines;
 }
 
 function truncate(text: string, max: number): string {
