@@ -25,6 +25,7 @@ import { accountMiddleware } from './web/middleware/auth.js';
 import { adminRouter } from './web/routes/admin.js';
 import { adminElectionsRouter } from './web/routes/admin-elections.js';
 import { volunteerRouter } from './web/routes/volunteer.js';
+import { adminVotesRouter } from './web/routes/admin-votes.js';
 import { candidateRouter } from './web/routes/candidate.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -99,6 +100,8 @@ export function createApp(deps: AppDeps): Express {
   app.use(embedRouter({ ...deps, cache }));
   app.use(dataRouter({ ...deps, cache }));
   app.use(candidateRouter({ ...deps, mailer, account }));
+  // Before adminRouter: it mounts the account stack on all of /admin, and the roll-call pages mount their own.
+  app.use(adminVotesRouter({ ...deps, mailer, account }));
   app.use(adminRouter({ ...deps, mailer, account }));
   app.use(adminElectionsRouter({ ...deps, mailer, account }));
   app.use(volunteerRouter({ ...deps, mailer, account }));

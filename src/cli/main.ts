@@ -14,6 +14,8 @@ import { createAdmin } from '../services/auth.js';
 import { inviteCandidates } from '../services/invitations.js';
 import { importRoster } from '../services/tse-import.js';
 import { RosterFileError } from '../formats/tse-roster.js';
+import { describeRollCallError } from '../formats/roll-calls.js';
+import { importRollCalls } from '../services/roll-call-import.js';
 import { createMailer } from '../services/mailer.js';
 import { ADMIN_SETUP_PATH } from '../web/routes/admin.js';
 import { verifyDatabase } from '../services/verify.js';
@@ -38,6 +40,9 @@ const processIo: CliIo = {
 };
 
 class UsageError extends Error {}
+
+/** Faults (and unmatched ids) listed one by one; a file wrong on every row would otherwise fill the terminal. */
+const MAX_LISTED_FAULTS = 100;
 
 /** Runs one command line (without `node` and the script) and returns the exit code. */
 export async function runCli(argv: readonly string[], io: CliIo = processIo): Promise<number> {
@@ -129,6 +134,47 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
             io.stderr(`${t(`tse.file.${error.code}`, { ...error.params, line: error.line, file })}\n`);
             return 1;
           }
+        });
+      }
+      case 'import-votes': {
+        const { positionals, values } = parse(rest, { election: { type: 'string' } }, t);
+        const [votesFile, linksFile] = positionals;
+        if (!votesFile) throw new UsageError(t('cli.missingArgument', { name: '<votes.csv>' }));
+        if (!linksFile) throw new UsageError(t('cli.missingArgument', { name: '<links.csv>' }));
+        if (!values.election) throw new UsageError(t('cli.missingArgument', { name: '--election <slug>' }));
+        const election = values.election;
+        const files: Array<{ name: string; content: Buffer }> = [];
+        for (const file of [votesFile, linksFile]) {
+          try {
+            files.push({ name: file, content: await readFile(file) });
+          } catch (error) {
+            io.stderr(`${t('cli.fileUnreadable', { file, reason: (error as NodeJS.ErrnoException).code ?? String(error) })}\n`);
+            return 1;
+          }
+        }
+        return await withDb(io, async (db) => {
+          await migrateToLatest(db);
+          const outcome = await importRollCalls({ db, clock: systemClock }, { election, votes: files[0]!, links: files[1]!, actor: 'cli' });
+          if (!outcome.ok && outcome.problem === 'no_election') {
+            io.stderr(`${t('cli.noSuchElection', { election })}\n`);
+            return 1;
+          }
+          if (!outcome.ok) {
+            io.stderr(`${t('cli.votes.failed', { count: outcome.errors.length })}\n`);
+            for (const error of outcome.errors.slice(0, MAX_LISTED_FAULTS)) io.stderr(`  ${describeRollCallError(error, t)}\n`);
+            if (outcome.errors.length > MAX_LISTED_FAULTS) io.stderr(`  ${t('cli.votes.more', { count: outcome.errors.length - MAX_LISTED_FAULTS })}\n`);
+            return 1;
+          }
+          const { summary } = outcome;
+          io.stdout(`${t('cli.votes.summary', { rollCalls: summary.rollCalls, created: summary.rollCallsCreated, votes: summary.votes, links: summary.links })}\n`);
+          if (summary.unmatched.length > 0) {
+            io.stdout(`${t('cli.votes.unmatched', { count: summary.unmatched.length, rows: summary.unmatchedRows })}\n`);
+            for (const miss of summary.unmatched.slice(0, MAX_LISTED_FAULTS)) {
+              io.stdout(`  ${t('cli.votes.unmatchedId', { id: miss.officialId, rows: miss.rows, line: miss.firstLine })}\n`);
+            }
+            if (summary.unmatched.length > MAX_LISTED_FAULTS) io.stdout(`  ${t('cli.votes.more', { count: summary.unmatched.length - MAX_LISTED_FAULTS })}\n`);
+          }
+          return 0;
         });
       }
       case 'invite': {

@@ -242,6 +242,41 @@ export interface AuditLogTable {
   created_at: string;
 }
 
+/** One recorded vote of a chamber on a bill (SPEC §6.4); `key` is the files' vote_id. */
+export interface RollCallTable {
+  id: Generated<number>;
+  election_id: number;
+  key: string;
+  /** YYYY-MM-DD. */
+  date: string;
+  chamber: string;
+  bill: string;
+  title: string;
+  created_at: string;
+  updated_at: string;
+}
+
+/** How one candidate voted in one roll call. */
+export interface RollCallVoteTable {
+  id: Generated<number>;
+  roll_call_id: number;
+  candidate_id: number;
+  vote: 'yes' | 'no' | 'abstain' | 'absent';
+}
+
+/** An organizer's link from a statement to a roll call that tests it (SPEC §5.8). */
+export interface RollCallLinkTable {
+  id: Generated<number>;
+  statement_id: number;
+  roll_call_id: number;
+  /** 1: a yes vote agrees with the statement; −1: a yes vote disagrees with it. */
+  direction: number;
+  /** Public: why this vote tests this statement. */
+  explanation: Generated<string>;
+  created_at: string;
+  updated_at: string;
+}
+
 /** The whole database as Kysely sees it. */
 export interface Database {
   elections: ElectionTable;
@@ -263,6 +298,9 @@ export interface Database {
   import_jobs: ImportJobTable;
   candidate_locks: CandidateLockTable;
   contact_attempts: ContactAttemptTable;
+  roll_calls: RollCallTable;
+  roll_call_votes: RollCallVoteTable;
+  roll_call_links: RollCallLinkTable;
 }
 
 export type ElectionRow = Selectable<ElectionTable>;

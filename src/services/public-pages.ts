@@ -1,5 +1,5 @@
 import type { Db } from '../db/client.js';
-import { findCandidate, listCandidateHistory, listPublishedAnswers, listRaceCandidates } from '../db/repositories/candidates.js';
+import { countElectedCandidates, findCandidate, listCandidateHistory, listPublishedAnswers, listRaceCandidates } from '../db/repositories/candidates.js';
 import { countCandidatesByRaceAndStatus, findElectionDetail, listElections } from '../db/repositories/elections.js';
 import type { Answer, Candidate, Election, ElectionDetail, HistoryEntry, Race } from '../domain/election.js';
 import { shuffle, type RandomSource } from '../domain/fairness.js';
@@ -21,16 +21,19 @@ export interface ElectionOverview {
   election: ElectionDetail;
   rate: ResponseRate;
   races: Array<{ race: Race; rate: ResponseRate }>;
+  /** Candidates marked elected: after the election, the page leads to their promises and votes. */
+  elected: number;
 }
 
 export async function electionOverview(db: Db, slug: string): Promise<ElectionOverview | null> {
   const election = await findElectionDetail(db, slug);
   if (!election) return null;
-  const counts = await countCandidatesByRaceAndStatus(db, election.id);
+  const [counts, elected] = await Promise.all([countCandidatesByRaceAndStatus(db, election.id), countElectedCandidates(db, election.id)]);
   return {
     election,
     rate: responseRate(counts),
     races: election.races.map((race) => ({ race, rate: responseRate(counts.filter((c) => c.raceId === race.id)) })),
+    elected,
   };
 }
 

@@ -1,24 +1,15 @@
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runCli } from '../../src/cli/main.js';
 import { tempDir } from '../helpers/app.js';
+import { cliRunner } from '../helpers/cli.js';
 import { fixtureText } from '../helpers/packages.js';
 import { writeFileSync } from 'node:fs';
 
 describe('concordo invite / create-admin', () => {
   let temp: ReturnType<typeof tempDir>;
   let dbFile: string;
-  const run = async (...argv: string[]) => {
-    let stdout = '';
-    let stderr = '';
-    const code = await runCli(argv, {
-      stdout: (text) => void (stdout += text),
-      stderr: (text) => void (stderr += text),
-      env: { DATABASE_URL: `sqlite:${dbFile}`, LANG: 'en_US.UTF-8', BASE_URL: 'https://concordo.example.org' },
-    });
-    return { code, stdout, stderr };
-  };
+  const run = cliRunner(() => `sqlite:${dbFile}`, { BASE_URL: 'https://concordo.example.org' });
 
   beforeEach(async () => {
     temp = tempDir();

@@ -3,23 +3,12 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runCli } from '../../src/cli/main.js';
+import { cliRunner } from '../helpers/cli.js';
 import { fixtureText, loadFixture, packageWithTwentyFaults, TWENTY_FAULTS } from '../helpers/packages.js';
 import { tempDir } from '../helpers/app.js';
 
 /** Runs the command line in-process with its own database and captures what it prints. */
-function cli(dbFile: string) {
-  return async (...argv: string[]) => {
-    let stdout = '';
-    let stderr = '';
-    const code = await runCli(argv, {
-      stdout: (text) => void (stdout += text),
-      stderr: (text) => void (stderr += text),
-      env: { DATABASE_URL: `sqlite:${dbFile}`, LANG: 'en_US.UTF-8' },
-    });
-    return { code, stdout, stderr };
-  };
-}
+const cli = (dbFile: string) => cliRunner(() => `sqlite:${dbFile}`);
 
 const sha256 = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
 

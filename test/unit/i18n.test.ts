@@ -3,6 +3,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { PACKAGE_ERROR_CODES } from '../../src/formats/election-package.js';
+import { ROLL_CALL_ERROR_CODES } from '../../src/formats/roll-calls.js';
+import { PAIR_OUTCOMES, ROLL_CALL_VOTES } from '../../src/domain/coherence.js';
 import { catalogues, localeFromEnvironment, translate } from '../../src/i18n.js';
 import { LOCALES } from '../../src/domain/locale.js';
 
@@ -47,6 +49,9 @@ describe('translations', () => {
   it.each(LOCALES)('%s names every package fault, statuses, scales and error titles', (locale) => {
     const dynamic = [
       ...PACKAGE_ERROR_CODES.map((code) => `package.error.${code}`),
+      ...ROLL_CALL_ERROR_CODES.map((code) => `votes.error.${code}`),
+      ...PAIR_OUTCOMES.map((outcome) => `coherence.outcome.${outcome}`),
+      ...[...ROLL_CALL_VOTES, 'none'].map((vote) => `coherence.vote.${vote}`),
       'package.error.has_history',
       ...['topic', 'statement', 'race', 'party', 'candidate'].map((k) => `package.kind.${k}`),
       ...['listed', 'invited', 'registered', 'published'].map((s) => `status.${s}`),

@@ -63,12 +63,48 @@ export async function listPublishedAnswers(db: Db, candidate: Candidate): Promis
     .select(['statement_id', 'value', 'justification', 'hidden_reason'])
     .where('candidate_id', '=', candidate.id)
     .execute();
-  return rows.map((r) => ({
-    statementId: r.statement_id,
-    value: r.value,
-    justification: r.hidden_reason === null ? r.justification : null,
-    hiddenReason: r.hidden_reason,
-  }));
+  return rows.map(toPublicAnswer);
+}
+
+/** The elected candidates of an election, in the election's order. */
+export async function findElectedCandidates(db: Db, electionId: number): Promise<Candidate[]> {
+  const rows = await db
+    .selectFrom('candidates')
+    .selectAll()
+    .where('election_id', '=', electionId)
+    .where('elected', '=', 1)
+    .orderBy('position')
+    .orderBy('id')
+    .execute();
+  return rows.map(toCandidate);
+}
+
+/** How many candidates of an election are marked elected. */
+export async function countElectedCandidates(db: Db, electionId: number): Promise<number> {
+  const row = await db
+    .selectFrom('candidates')
+    .select((eb) => eb.fn.countAll<number | string>().as('n'))
+    .where('election_id', '=', electionId)
+    .where('elected', '=', 1)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/** The published answers of several candidates to some statements; candidates who have not published have none. */
+export async function listPublishedAnswersOf(
+  db: Db,
+  input: { candidateIds: readonly number[]; statementIds: readonly number[] },
+): Promise<Array<Answer & { candidateId: number }>> {
+  if (input.candidateIds.length === 0 || input.statementIds.length === 0) return [];
+  const rows = await db
+    .selectFrom('answers')
+    .innerJoin('candidates', 'candidates.id', 'answers.candidate_id')
+    .select(['answers.candidate_id', 'answers.statement_id', 'answers.value', 'answers.justification', 'answers.hidden_reason'])
+    .where('candidates.status', '=', 'published')
+    .where('answers.candidate_id', 'in', input.candidateIds)
+    .where('answers.statement_id', 'in', input.statementIds)
+    .execute();
+  return rows.map((r) => ({ candidateId: r.candidate_id, ...toPublicAnswer(r) }));
 }
 
 /** A candidate's public change history, newest first. */
@@ -90,6 +126,16 @@ export async function listCandidateHistory(db: Db, candidateId: number): Promise
     hash: r.hash,
     actor: r.actor,
   }));
+}
+
+/** A published answer as the public sees it: a hidden justification gives way to the organizers' reason. */
+function toPublicAnswer(r: { statement_id: number; value: number | null; justification: string | null; hidden_reason: string | null }): Answer {
+  return {
+    statementId: r.statement_id,
+    value: r.value,
+    justification: r.hidden_reason === null ? r.justification : null,
+    hiddenReason: r.hidden_reason,
+  };
 }
 
 function toCandidate(row: CandidateRow): Candidate {

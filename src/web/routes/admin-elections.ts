@@ -16,6 +16,7 @@ import type { AuthDeps } from '../../services/auth.js';
 import { importElectionPackage } from '../../services/election-packages.js';
 import { inviteCandidates } from '../../services/invitations.js';
 import { importRoster } from '../../services/tse-import.js';
+import { setElected } from '../../services/elected.js';
 import { AppError, NotFoundError } from '../errors.js';
 import { requireRole, type AccountMiddleware } from '../middleware/auth.js';
 import {
@@ -421,10 +422,8 @@ export function adminElectionsRouter(deps: AppDeps & AuthDeps & { account: Accou
     const e = await election(req);
     const input = ElectedForm.safeParse(req.body ?? {});
     if (!input.success) throw new AppError(400, 'bad_request', 'error.badRequest');
-    const id = await candidateId(e.id, String(req.params.id));
-    await change(deps, { electionId: e.id, actor: actor(req), action: 'set-elected', details: { candidate: req.params.id, elected: input.data.elected === '1' } }, async (trx, now) => {
-      await trx.updateTable('candidates').set({ elected: Number(input.data.elected), updated_at: now }).where('id', '=', id).execute();
-    });
+    const outcome = await setElected(deps, { election: e.slug, candidate: String(req.params.id), elected: input.data.elected === '1', actor: req.signedIn!.user.email });
+    if (!outcome.ok) throw new NotFoundError();
     res.redirect(303, `/admin/e/${e.slug}/candidates?q=${encodeURIComponent(String(req.params.id))}`);
   });
 

@@ -9,6 +9,8 @@ import { ElectionParams } from '../schemas/public.js';
 import { MatchBody } from '../schemas/voter.js';
 import { listElections } from '../../db/repositories/elections.js';
 import { changesPage, electionForData, publicCandidates } from '../../services/open-data.js';
+import { electionCoherence } from '../../services/coherence.js';
+import { coherenceJson } from '../../services/coherence-data.js';
 import { z } from 'zod';
 
 const RaceFilter = z.object({ race: z.string().regex(/^[a-z0-9]+(?:[-_][a-z0-9]+)*$/).max(100).optional() });
@@ -94,6 +96,13 @@ export function apiRouter(deps: AppDeps & { cache: ElectionCache }): Router {
     if (!election) throw new NotFoundError();
     readable(res);
     res.json({ election: election.slug, ...(await changesPage(deps.db, election, parsed(res, 'query', PageQuery).page, 100)) });
+  });
+
+  router.get('/elections/:election/coherence', validate('params', ElectionParams), async (_req, res) => {
+    const coherence = await electionCoherence(deps.db, parsed(res, 'params', ElectionParams).election);
+    if (!coherence) throw new NotFoundError();
+    readable(res);
+    res.json(coherenceJson(coherence));
   });
 
   // Matching costs CPU: each address may ask MATCH_RATE_PER_MINUTE times a minute.

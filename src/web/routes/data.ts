@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import { stringify } from 'csv-stringify';
-import { Router } from 'express';
+import { Router, type Response } from 'express';
 import { z } from 'zod';
 import type { AppDeps } from '../../app.js';
 import { listElections } from '../../db/repositories/elections.js';
@@ -8,9 +8,13 @@ import { localize } from '../../domain/locale.js';
 import type { ElectionCache } from '../../services/election-cache.js';
 import { exportElectionPackage, packageText } from '../../services/election-packages.js';
 import { CSV_COLUMNS, csvRows, electionForData } from '../../services/open-data.js';
+import { electionCoherence } from '../../services/coherence.js';
+import { COHERENCE_CSV_COLUMNS, coherenceCsvRows } from '../../services/coherence-data.js';
 import { AppError, NotFoundError } from '../errors.js';
 import { embedSnippet } from '../views/transparency.js';
+import { translate } from '../../i18n.js';
 
+const ElectionFile = z.object({ election: z.string().regex(/^[a-z0-9]+(?:[-_][a-z0-9]+)*$/).max(100) });
 const DataFile = z.object({ file: z.string().regex(/^([a-z0-9]+(?:[-_][a-z0-9]+)*)\.(csv|json)$/) });
 
 const OembedQuery = z.object({
@@ -37,9 +41,21 @@ export function dataRouter(deps: AppDeps & { cache: ElectionCache }): Router {
         name: localize(e.name, res.locals.locale),
         slug: e.slug,
         csv: `/data/${e.slug}.csv`,
+        coherenceCsv: `/data/${e.slug}-coherence.csv`,
         json: `/data/${e.slug}.json`,
       })),
     });
+  });
+
+  // Promise coherence, one row per elected candidate × link. An election whose own slug ends in
+  // "-coherence" still has its answers at /data/<slug>.csv: without a match here the request falls through.
+  router.get('/data/:election-coherence.csv', async (req, res, next) => {
+    const params = ElectionFile.safeParse(req.params);
+    const coherence = params.success ? await electionCoherence(deps.db, params.data.election) : null;
+    if (!coherence) return next();
+    res.set('Cache-Control', 'public, max-age=300');
+    res.set('Access-Control-Allow-Origin', '*');
+    await sendCsv(res, { filename: `${coherence.election.slug}-coherence.csv`, columns: COHERENCE_CSV_COLUMNS, rows: coherenceCsvRows(coherence) });
   });
 
   router.get('/data/:file', async (req, res) => {
@@ -55,14 +71,8 @@ export function dataRouter(deps: AppDeps & { cache: ElectionCache }): Router {
       res.type('application/json').set('Content-Disposition', `inline; filename="${election.slug}.json"`).send(packageText(pkg!));
       return;
     }
-    res.type('text/csv; charset=utf-8').set('Content-Disposition', `attachment; filename="${election.slug}.csv"`);
     // Streamed a race at a time: a national election does not have to fit in memory.
-    const csv = stringify({ header: true, columns: [...CSV_COLUMNS] });
-    csv.pipe(res);
-    for await (const row of csvRows(deps.db, election)) {
-      if (!csv.write(row)) await once(csv, 'drain');
-    }
-    csv.end();
+    await sendCsv(res, { filename: `${election.slug}.csv`, columns: CSV_COLUMNS, rows: csvRows(deps.db, election) });
   });
 
   router.get('/oembed', async (req, res) => {
@@ -94,6 +104,20 @@ export function dataRouter(deps: AppDeps & { cache: ElectionCache }): Router {
   return router;
 }
 
+/** Streams rows as a CSV download (UTF-8, header row), waiting whenever the client reads slower than rows come. */
+async function sendCsv<C extends string>(
+  res: Response,
+  input: { filename: string; columns: readonly C[]; rows: Iterable<Record<C, string>> | AsyncIterable<Record<C, string>> },
+): Promise<void> {
+  res.type('text/csv; charset=utf-8').set('Content-Disposition', `attachment; filename="${input.filename}"`);
+  const csv = stringify({ header: true, columns: [...input.columns] });
+  csv.pipe(res);
+  for await (const row of input.rows) {
+    if (!csv.write(row)) await once(csv, 'drain');
+  }
+  csv.end();
+}
+
 /** The embed behind a page or embed URL of this site, or null when there is none. */
 async function embeddable(
   deps: AppDeps & { cache: ElectionCache },
@@ -103,7 +127,7 @@ async function embeddable(
   const base = new URL(deps.config.baseUrl);
   if (url.origin !== base.origin) return null;
   const path = url.pathname.replace(/^\/embed(?=\/)/, '');
-  const match = /^\/e\/([a-z0-9_-]+)(?:\/(quiz|statements|candidates|races)(?:\/([A-Za-z0-9._-]+)(\/matrix)?)?)?$/.exec(path);
+  const match = /^\/e\/([a-z0-9_-]+)(?:\/(quiz|statements|candidates|races|elected)(?:\/([A-Za-z0-9._-]+)(\/matrix)?)?)?$/.exec(path);
   if (!match) return null;
   const [, slug, kind, id, matrix] = match;
   const election = await deps.cache.election(slug!);
@@ -128,6 +152,9 @@ async function embeddable(
   if (kind === 'candidates' && id && !matrix) {
     const candidate = await deps.db.selectFrom('candidates').select('ballot_name').where('election_id', '=', election.detail.id).where('key', '=', id).executeTakeFirst();
     return candidate ? { path: `/embed/e/${slug}/candidates/${id}${keep(['lang'])}`, title: `${name} · ${candidate.ballot_name ?? id}`, height: 320 } : null;
+  }
+  if (kind === 'elected' && id === undefined) {
+    return { path: `/embed/e/${slug}/elected${keep(['party', 'sort', 'lang'])}`, title: `${name} · ${translate('pt-BR', 'embed.electedTitle')}`, height: 520 };
   }
   if (kind === 'races' && id) {
     const race = election.detail.races.find((r) => r.slug === id);

@@ -7,9 +7,12 @@ import { candidatePage } from '../../services/public-pages.js';
 import { raceTopicMatrix, statementPage } from '../../services/transparency.js';
 import { NotFoundError } from '../errors.js';
 import { parsed, validate } from '../middleware/validate.js';
-import { CandidateParams, RaceParams, StatementParams, StatementQuery } from '../schemas/public.js';
+import { CandidateParams, ElectedQuery, ElectionParams, RaceParams, StatementParams, StatementQuery } from '../schemas/public.js';
 import { paths } from '../views/public.js';
 import { statementPath, statementView, topicMatrixView } from '../views/transparency.js';
+import { electedPage } from '../../services/coherence.js';
+import { electedPath, electedView } from '../views/coherence.js';
+import { withQuery } from '../middleware/i18n.js';
 
 /**
  * Widgets for other sites (`/embed/…`): their own small layout, framable,
@@ -81,6 +84,21 @@ export function embedRouter(deps: AppDeps & { cache: ElectionCache }): Router {
         t: res.locals.t,
         newTab: true,
       }),
+    });
+  });
+
+  router.get('/embed/e/:election/elected', validate('params', ElectionParams), validate('query', ElectedQuery), async (_req, res) => {
+    const params = parsed(res, 'params', ElectionParams);
+    const query = parsed(res, 'query', ElectedQuery);
+    const seed = query.seed ?? Math.floor(deps.random() * 0x100000000);
+    const page = await electedPage(deps.db, { ...params, ...query, random: seededRandom(seed), locale: res.locals.locale });
+    if (!page) throw new NotFoundError();
+    const view = electedView(page, { locale: res.locals.locale, t: res.locals.t, sort: query.sort, seed });
+    res.render('embed/elected', {
+      ...layout,
+      title: `${res.locals.t('embed.electedTitle')} · ${view.election.name}${page.party ? ` · ${page.party.abbreviation}` : ''}`,
+      siteHref: `${deps.config.baseUrl}${withQuery(electedPath(params.election), { party: query.party ?? null, sort: query.sort ?? null })}`,
+      rows: view.rows.map((row) => ({ ...row, siteHref: `${deps.config.baseUrl}${row.coherenceHref}` })),
     });
   });
 

@@ -3,8 +3,20 @@ import type { AppDeps } from '../../app.js';
 import { seededRandom } from '../../domain/fairness.js';
 import { candidatePage, electionOverview, electionsOverview, racePage } from '../../services/public-pages.js';
 import { NotFoundError } from '../errors.js';
+import { withQuery } from '../middleware/i18n.js';
 import { parsed, validate } from '../middleware/validate.js';
-import { CandidateParams, ElectionParams, FilterQuery, filterFromQuery, OrderQuery, RaceParams, StatementParams, StatementQuery, TransparencyQuery } from '../schemas/public.js';
+import {
+  CandidateParams,
+  ElectedQuery,
+  ElectionParams,
+  FilterQuery,
+  filterFromQuery,
+  OrderQuery,
+  RaceParams,
+  StatementParams,
+  StatementQuery,
+  TransparencyQuery,
+} from '../schemas/public.js';
 import type { ElectionCache } from '../../services/election-cache.js';
 import { matchesFilter } from '../../domain/candidate-filter.js';
 import { distinctProfileValues } from '../../db/repositories/candidates.js';
@@ -12,6 +24,8 @@ import { filterForm } from '../views/filters.js';
 import { PAGE_SIZE, raceTopicMatrix, statementPage, transparencyPage } from '../../services/transparency.js';
 import { embedSnippet, oembedHref, statementView, topicMatrixView, transparencyView } from '../views/transparency.js';
 import { candidateView, electionsView, electionView, raceView } from '../views/public.js';
+import { candidateCoherence, electedPage } from '../../services/coherence.js';
+import { candidateCoherenceView, electedPath, electedView } from '../views/coherence.js';
 
 /** The public pages of elections, races and candidates (SPEC §3). */
 export function publicRouter(deps: AppDeps & { cache: ElectionCache }): Router {
@@ -98,8 +112,10 @@ export function publicRouter(deps: AppDeps & { cache: ElectionCache }): Router {
     const params = parsed(res, 'params', CandidateParams);
     const page = await candidatePage(deps.db, { election: params.election, candidate: params.id });
     if (!page) throw new NotFoundError();
+    const coherence = await candidateCoherence(deps.db, page);
     res.render('pages/candidate', {
       ...candidateView(page, res.locals.locale, res.locals.t),
+      coherence: coherence && candidateCoherenceView(coherence, { election: page.election, locale: res.locals.locale, t: res.locals.t }),
       embed: embedSnippet({
         baseUrl: deps.config.baseUrl,
         path: `/embed/e/${params.election}/candidates/${params.id}`,
@@ -145,6 +161,21 @@ export function publicRouter(deps: AppDeps & { cache: ElectionCache }): Router {
       });
     },
   );
+
+  router.get('/e/:election/elected', validate('params', ElectionParams), validate('query', ElectedQuery), async (_req, res) => {
+    const params = parsed(res, 'params', ElectionParams);
+    const query = parsed(res, 'query', ElectedQuery);
+    const seed = query.seed ?? Math.floor(deps.random() * 0x100000000);
+    const page = await electedPage(deps.db, { ...params, ...query, random: seededRandom(seed), locale: res.locals.locale });
+    if (!page) throw new NotFoundError();
+    res.set('Cache-Control', 'no-cache');
+    const kept = withQuery(electedPath(params.election), { party: query.party ?? null, sort: query.sort ?? null });
+    res.render('pages/elected', {
+      ...electedView(page, { locale: res.locals.locale, t: res.locals.t, sort: query.sort, seed }),
+      embed: embedSnippet({ baseUrl: deps.config.baseUrl, path: `/embed${kept}`, title: res.locals.t('embed.electedTitle'), height: 520, t: res.locals.t }),
+      oembedHref: oembedHref(deps.config.baseUrl, kept),
+    });
+  });
 
   router.get(
     '/e/:election/transparency',

@@ -61,3 +61,10 @@ export function filterFromQuery(query: FilterQuery) {
     answered: query.ans === undefined ? undefined : query.ans === 'yes',
   };
 }
+
+/** Order and party filter of the elected page; anything else means the default (a random order, every party). */
+export const ElectedQuery = OrderQuery.extend({
+  sort: z.enum(['name', 'coherence', 'party']).optional().catch(undefined),
+  party: slug.optional().catch(undefined),
+});
+export type ElectedQuery = z.infer<typeof ElectedQuery>;

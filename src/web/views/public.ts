@@ -48,6 +48,7 @@ export function electionView(overview: ElectionOverview, locale: Locale, t: Tran
     rate: rateView(overview.rate, t),
     quizHref: `${paths.election(election.slug)}/quiz`,
     transparencyHref: `${paths.election(election.slug)}/transparency`,
+    electedHref: overview.elected > 0 ? `${paths.election(election.slug)}/elected` : null,
     topics: election.topics.map((topic) => ({
       name: localize(topic.name, locale),
       statements: election.statements

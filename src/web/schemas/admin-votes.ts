@@ -1,0 +1,28 @@
+import { z } from 'zod';
+
+/* Parameters and forms of the organizers' roll-call pages. Bodies are urlencoded; `_csrf` is checked before these run. */
+
+const slug = z.string().regex(/^[a-z0-9]+(?:[-_][a-z0-9]+)*$/).max(100);
+const key = z.string().regex(/^[A-Za-z0-9]+(?:[-_.][A-Za-z0-9]+)*$/).max(100);
+
+export const VotesParams = z.object({ election: slug });
+export type VotesParams = z.infer<typeof VotesParams>;
+
+export const LinkParams = z.object({ election: slug, statement: key, vote: key });
+export type LinkParams = z.infer<typeof LinkParams>;
+
+/** What a yes vote means for the statement, and why the vote tests it (public). */
+export const LinkFields = z.object({
+  direction: z.enum(['1', '-1']).transform((value) => (value === '1' ? 1 : -1) as 1 | -1),
+  explanation: z.string().trim().min(1).max(2000),
+  _csrf: z.string().optional(),
+});
+export type LinkFields = z.infer<typeof LinkFields>;
+
+/** A new link: which statement, which roll call. */
+export const NewLinkForm = LinkFields.extend({ statement: key, vote: key });
+export type NewLinkForm = z.infer<typeof NewLinkForm>;
+
+/** Notices after a redirect. */
+export const VotesQuery = z.object({ done: z.enum(['saved', 'removed']).optional().catch(undefined) });
+export type VotesQuery = z.infer<typeof VotesQuery>;
