@@ -72,6 +72,7 @@ describe('public pages', () => {
     // Small election: of 4 candidates, ana, bruno and davi published answers.
     expect($('main').text()).toContain('Vila Pequena test election');
     expect($('main').text()).toContain('3 of 4 candidates answered (75%)');
+    expect($('main time').map((_, time) => $(time).attr('datetime')).get()).toContain('2028-10-01');
   });
 
   it('shows an election’s races and topics with their statements', async () => {

@@ -1,0 +1,77 @@
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+
+/*
+ * Debian's Chromium, driven by playwright-core. Where it is missing the browser
+ * suites skip and say why; CI installs it (.ci/run).
+ */
+
+const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+/** Why the browser suites cannot run here, or null when they can. */
+export const NO_CHROMIUM: string | null = existsSync(CHROMIUM_PATH)
+  ? null
+  : `no Chromium at ${CHROMIUM_PATH} (install Debian's chromium, or set CHROMIUM_PATH)`;
+
+/** True when the suite must skip; says why on the console. */
+export function skipWithoutChromium(suite: string): boolean {
+  if (NO_CHROMIUM === null) return false;
+  // eslint-disable-next-line no-console
+  console.warn(`${suite}: skipped, ${NO_CHROMIUM}`);
+  return true;
+}
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
+
+export const PHONE = { width: 360, height: 640 } as const;
+export const DESKTOP = { width: 1280, height: 800 } as const;
+
+/** Every URL a browser context asks for, to check that nothing leaves the site. */
+export function recordRequests(context: BrowserContext): Array<{ url: string; type: string }> {
+  const requests: Array<{ url: string; type: string }> = [];
+  context.on('request', (request) => requests.push({ url: request.url(), type: request.resourceType() }));
+  return requests;
+}
+
+const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+
+/** The WCAG 2.1 A and AA rules of axe-core. */
+const WCAG_21_AA = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
+
+export interface AxeViolation {
+  id: string;
+  help: string;
+  nodes: string[];
+}
+
+/**
+ * axe-core's WCAG 2.1 A/AA violations of the page as it is now. The page's
+ * strict CSP forbids the injected script: open it in a context with `bypassCSP`.
+ */
+export async function axeViolations(page: Page): Promise<AxeViolation[]> {
+  await page.addScriptTag({ path: AXE });
+  return page.evaluate(async (tags) => {
+    const { axe, document } = globalThis as any;
+    const result = await axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] });
+    return result.violations.map((v: any) => ({
+      id: v.id,
+      help: v.help,
+      nodes: v.nodes.map((n: any) => `${n.target.join(' ')}: ${n.failureSummary}`.slice(0, 400)),
+    }));
+  }, WCAG_21_AA);
+}
