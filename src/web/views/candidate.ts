@@ -7,6 +7,29 @@ import { candidateView, paths } from './public.js';
 
 /* View-models of the candidate area. */
 
+/**
+ * An account form's problem: the message, and the field it is about, so the
+ * page ties the one to the other (`aria-describedby`, `aria-invalid`).
+ */
+export function accountProblemView(problem: string, t: Translator): { error: string; errorField: 'email' | 'password' | 'confirm' } {
+  const errorField = problem === 'mismatch' ? 'confirm' : problem.startsWith('email') || problem === 'already_registered' ? 'email' : 'password';
+  return { error: t(`account.problem.${problem}`), errorField };
+}
+
+export interface ProfileError {
+  field: 'bio' | 'links' | 'photoUrl';
+  message: string;
+}
+
+/** The profile form's errors: listed above the form with links to their fields, and each field's own messages. */
+export function profileErrorsView(errors: ProfileError[]) {
+  const of = (field: ProfileError['field']) => errors.filter((e) => e.field === field).map((e) => e.message).join(' ') || null;
+  return {
+    errors: errors.map((e) => ({ href: `#${e.field}`, message: e.message })),
+    invalid: { bio: of('bio'), links: of('links'), photoUrl: of('photoUrl') },
+  };
+}
+
 export interface StatementError {
   key: string;
   message: string;

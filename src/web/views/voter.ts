@@ -55,6 +55,7 @@ export function quizView(
     message: errorMessage(error, t),
     href: error.field === 'race' ? '#race' : `#statement-${String(error.params.statement ?? detail.statements[0]?.key ?? '')}`,
   }));
+  const raceError = input.errors.find((error) => error.field === 'race');
   if (input.tooFew) {
     errors.push({ message: t('voter.error.too_few', input.tooFew), href: `#statement-${detail.statements[0]?.key ?? ''}` });
   }
@@ -65,7 +66,8 @@ export function quizView(
     action: electionPaths.results(detail.slug, input.prefix),
     embedded: input.prefix === '/embed',
     errors,
-    raceError: input.errors.some((e) => e.field === 'race'),
+    /** The race field's own message, tied to the field (aria-describedby) as well as listed above the form. */
+    raceError: raceError ? errorMessage(raceError, t) : null,
     singleRace: detail.races.length === 1 ? detail.races[0]!.slug : null,
     districts: [...districts].map(([name, races]) => ({ name, races })),
     minAnswers: detail.minAnswers,

@@ -1,6 +1,9 @@
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { expect } from 'vitest';
 
 /*
  * Debian's Chromium, driven by playwright-core. Where it is missing the browser
@@ -41,6 +44,14 @@ export function launchChromium(): Promise<Browser> {
 export const PHONE = { width: 360, height: 640 } as const;
 export const DESKTOP = { width: 1280, height: 800 } as const;
 
+const SCREENSHOTS = fileURLToPath(new URL('../../../test-results/screenshots/', import.meta.url));
+
+/** Saves a full-page screenshot for review as `test-results/screenshots/<name>.png` (not in git). */
+export async function screenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.screenshot({ path: path.join(SCREENSHOTS, `${name.replace(/[^\w.-]+/g, '-')}.png`), fullPage: true });
+}
+
 /** Every URL a browser context asks for, to check that nothing leaves the site. */
 export function recordRequests(context: BrowserContext): Array<{ url: string; type: string }> {
   const requests: Array<{ url: string; type: string }> = [];
@@ -74,4 +85,11 @@ export async function axeViolations(page: Page): Promise<AxeViolation[]> {
       nodes: v.nodes.map((n: any) => `${n.target.join(' ')}: ${n.failureSummary}`.slice(0, 400)),
     }));
   }, WCAG_21_AA);
+}
+
+/** Checks that a page asked nothing of another origin, and loaded no web font. */
+export function expectOnlySameOrigin(requests: ReadonlyArray<{ url: string; type: string }>, origin: string): void {
+  expect(requests.length).toBeGreaterThan(0);
+  expect(requests.filter((r) => new URL(r.url).origin !== origin).map((r) => r.url)).toEqual([]);
+  expect(requests.filter((r) => r.type === 'font').map((r) => r.url)).toEqual([]);
 }
