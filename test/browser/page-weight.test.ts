@@ -1,0 +1,117 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { get } from 'node:http';
+import { fileURLToPath } from 'node:url';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writePackage } from '../../src/services/election-packages.js';
+import { loadFixture } from '../helpers/packages.js';
+import { expectOnlySameOrigin, launchChromium, PHONE, recordRequests, skipWithoutChromium } from './support/chromium.js';
+import { PAGE_TYPES, VOTER } from './support/pages.js';
+import { DEMO, startSite, type Site } from './support/site.js';
+
+/*
+ * Voters are on cheap phones and slow networks. For a race of 50 candidates
+ * (the demo's 36 council candidates and 14 more), the quiz and results pages
+ * weigh under 40 KB and each embed under 15 KB: HTML, CSS and JavaScript as
+ * sent, gzip-compressed. No page loads a web font or asks another site for
+ * anything; images are lazy and sized.
+ */
+const RACE = 'serra-azul-vereador';
+const KB = 1024;
+const BUDGETS = [
+  { name: 'quiz', path: `/e/${DEMO}/quiz`, budget: 40 * KB },
+  { name: 'results', path: `/e/${DEMO}/results?race=${RACE}&a=${VOTER.a}&w=${VOTER.w}`, budget: 40 * KB },
+  { name: 'embed quiz', path: `/embed/e/${DEMO}/quiz`, budget: 15 * KB },
+  { name: 'embed results', path: `/embed/e/${DEMO}/results?race=${RACE}&a=${VOTER.a}&w=${VOTER.w}`, budget: 15 * KB },
+  { name: 'embed statement', path: `/embed/e/${DEMO}/statements/s01`, budget: 15 * KB },
+  { name: 'embed candidate', path: `/embed/e/${DEMO}/candidates/c001`, budget: 15 * KB },
+  { name: 'embed matrix', path: `/embed/e/${DEMO}/races/${RACE}/matrix`, budget: 15 * KB },
+];
+const REPORT = fileURLToPath(new URL('../../test-results/browser/', import.meta.url));
+
+/** The demo election with 14 more council candidates, who answered everything with a justification of typical length. */
+function demoWithFiftyCouncilCandidates() {
+  const pkg = loadFixture('demo-election.json');
+  const parties = pkg.parties.map((p) => p.slug);
+  for (let n = 1; n <= 14; n += 1) {
+    pkg.candidates.push({
+      id: `extra-${n}`,
+      name: `Candidata Adicional Número ${n} da Silva`,
+      ballotName: `Adicional ${n}`,
+      ballotNumber: String(90_100 + n),
+      party: parties[n % parties.length]!,
+      race: RACE,
+      elected: false,
+      answers: Object.fromEntries(
+        pkg.statements.map((s, i) => [
+          s.id,
+          { value: ((n + i) % 5) + 1, justification: `Resposta ${i + 1} da candidatura ${n}: explico aqui, em poucas linhas, por que penso assim sobre o tema.` },
+        ]),
+      ),
+    });
+  }
+  expect(pkg.candidates.filter((c) => c.race === RACE).length).toBe(50);
+  return pkg;
+}
+
+/** The bytes a response body takes on the wire when the client accepts gzip. */
+function bytesOnTheWire(url: string): Promise<{ bytes: number; encoding: string }> {
+  return new Promise((resolve, reject) => {
+    get(url, { headers: { 'Accept-Encoding': 'gzip' } }, (res) => {
+      let bytes = 0;
+      res.on('data', (chunk: Buffer) => (bytes += chunk.length));
+      res.on('end', () => resolve({ bytes, encoding: String(res.headers['content-encoding'] ?? 'identity') }));
+    }).on('error', reject);
+  });
+}
+
+describe.skipIf(skipWithoutChromium('page weight'))('page weight, fonts, third parties and images', () => {
+  let site: Site;
+  let browser: Browser;
+  const newContext = () => browser.newContext({ baseURL: site.base, viewport: PHONE, locale: 'pt-BR' });
+  const measured: Array<{ page: string; kb: number; budgetKb: number; files: Array<{ url: string; bytes: number; encoding: string }> }> = [];
+
+  beforeAll(async () => {
+    [site, browser] = await Promise.all([startSite(), launchChromium()]);
+    expect((await writePackage(site, { pkg: demoWithFiftyCouncilCandidates(), actor: 'test' })).ok).toBe(true);
+  });
+  afterAll(async () => {
+    mkdirSync(REPORT, { recursive: true });
+    writeFileSync(`${REPORT}page-weight.json`, `${JSON.stringify(measured, null, 2)}\n`);
+    await browser?.close();
+    await site?.close();
+  });
+
+  it.each(BUDGETS)('$name: HTML, CSS and JavaScript under the budget, compressed', async ({ name, path, budget }) => {
+    const context = await newContext();
+    const requests = recordRequests(context);
+    const page = await context.newPage();
+    expect((await page.goto(path))?.status()).toBe(200);
+    // Every candidate of the race is listed: ranked, or (the five who did not answer) after them.
+    if (path.includes('/results?')) expect(await page.locator('.ranking .match, .unranked li').count()).toBe(50);
+    await context.close();
+    const files = await Promise.all(
+      requests.filter((r) => ['document', 'stylesheet', 'script'].includes(r.type)).map(async (r) => ({ url: r.url, ...(await bytesOnTheWire(r.url)) })),
+    );
+    expect(files.map((f) => new URL(f.url).pathname).some((p) => p.endsWith('.css'))).toBe(true);
+    const total = files.reduce((sum, f) => sum + f.bytes, 0);
+    measured.push({ page: name, kb: Math.round((total / KB) * 10) / 10, budgetKb: budget / KB, files });
+    expect(total, JSON.stringify(files)).toBeLessThan(budget);
+  });
+
+  it('loads no web font, asks no other site for anything, and keeps images lazy and sized, on every page', async () => {
+    const context = await newContext();
+    const requests = recordRequests(context);
+    const page = await context.newPage();
+    for (const type of PAGE_TYPES.filter((p) => p.visitor === 'anyone')) {
+      expect((await page.goto(type.path))?.status(), type.path).toBe(type.status);
+      const images = await page.locator('img').evaluateAll((list) =>
+        list.map((img: any) => ({ src: img.src, loading: img.getAttribute('loading'), width: img.getAttribute('width'), height: img.getAttribute('height') })),
+      );
+      expect(images.filter((img) => img.loading !== 'lazy' || !img.width || !img.height), type.path).toEqual([]);
+      expect(await page.evaluate(() => (globalThis as any).document.fonts.size), type.path).toBe(0);
+    }
+    expectOnlySameOrigin(requests, site.base);
+    await context.close();
+  }, 60_000);
+});
