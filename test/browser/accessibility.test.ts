@@ -1,7 +1,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCALES } from '../../src/domain/locale.js';
-import { axeViolations, DESKTOP, launchChromium, skipWithoutChromium } from './support/chromium.js';
+import { axeContext, axeViolations, DESKTOP, launchChromium, skipWithoutChromium } from './support/chromium.js';
 import { inLanguage, PAGE_TYPES, prepareVisitors, type Visitor } from './support/pages.js';
 import { startSite, type Site } from './support/site.js';
 
@@ -16,8 +16,7 @@ describe.skipIf(skipWithoutChromium('accessibility'))('accessibility (axe-core, 
     [site, browser] = await Promise.all([startSite(), launchChromium()]);
     const visitors = await prepareVisitors(site);
     for (const [visitor, storageState] of Object.entries(visitors) as Array<[Visitor, (typeof visitors)[Visitor]]>) {
-      // The pages' CSP forbids the injected axe script.
-      const context = await browser.newContext({ baseURL: site.base, viewport: DESKTOP, bypassCSP: true, storageState });
+      const context = await axeContext(browser, { baseURL: site.base, viewport: DESKTOP, storageState });
       contexts.push(context);
       pages.set(visitor, await context.newPage());
     }

@@ -1,5 +1,5 @@
 import type { DraftAnswer } from '../../db/repositories/drafts.js';
-import { localize, type Locale } from '../../domain/locale.js';
+import { fallbackLanguage, localize, type Locale } from '../../domain/locale.js';
 import { scalePoints } from '../../domain/scale.js';
 import type { Translator } from '../../i18n.js';
 import type { Questionnaire } from '../../services/candidate-answers.js';
@@ -80,6 +80,7 @@ export function questionnaireView(
     topics: election.topics.map((topic, index) => ({
       id: `topic-${index + 1}`,
       name: localize(topic.name, locale),
+      nameLang: fallbackLanguage(topic.name, locale),
       statements: election.statements.flatMap((statement) => {
         if (statement.topicId !== topic.id) return [];
         number += 1;
@@ -93,7 +94,9 @@ export function questionnaireView(
             number,
             total: election.statements.length,
             text: localize(statement.text, locale),
+            textLang: fallbackLanguage(statement.text, locale),
             context: statement.context === null ? null : localize(statement.context, locale),
+            contextLang: fallbackLanguage(statement.context, locale),
             points: scalePoints(statement.scale).map((p) => ({ value: p.value, label: t(p.labelKey), checked: chosen === String(p.value) })),
             noAnswer: chosen === 'none',
             justification: sent ? sent.justification : (draft?.justification ?? ''),

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
 import { expect } from 'vitest';
 
 /*
@@ -71,11 +71,18 @@ export interface AxeViolation {
 }
 
 /**
- * axe-core's WCAG 2.1 A/AA violations of the page as it is now. The page's
- * strict CSP forbids the injected script: open it in a context with `bypassCSP`.
+ * A browser context whose pages all carry axe-core. The pages' strict CSP
+ * forbids the injected script, hence `bypassCSP`; injecting it once per
+ * context (not per page with `addScriptTag`) halves the time a page takes.
  */
+export async function axeContext(browser: Browser, options: BrowserContextOptions): Promise<BrowserContext> {
+  const context = await browser.newContext({ ...options, bypassCSP: true });
+  await context.addInitScript({ path: AXE });
+  return context;
+}
+
+/** axe-core's WCAG 2.1 A/AA violations of a page (opened in an `axeContext`) as it is now. */
 export async function axeViolations(page: Page): Promise<AxeViolation[]> {
-  await page.addScriptTag({ path: AXE });
   return page.evaluate(async (tags) => {
     const { axe, document } = globalThis as any;
     const result = await axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] });
