@@ -1,12 +1,12 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/main.js';
 import { scalePoints } from '../../src/domain/scale.js';
 import { translator } from '../../src/i18n.js';
 import { PASSWORD } from '../helpers/accounts.js';
 import { loadFixture } from '../helpers/packages.js';
-import { DESKTOP, expectOnlySameOrigin, launchChromium, PHONE, recordRequests, screenshot, skipWithoutChromium } from './support/chromium.js';
-import { DEMO, startSite, type Site } from './support/site.js';
+import { DESKTOP, expectOnlySameOrigin, PHONE, recordRequests, screenshot, skipWithoutChromium } from './support/chromium.js';
+import { DEMO } from './support/site.js';
+import { siteInChromium } from './support/suite.js';
 
 /*
  * A candidate in a real browser, from the link an organizer sends by a
@@ -16,16 +16,7 @@ const demo = loadFixture('demo-election.json');
 const silent = demo.candidates.find((c) => c.answers === undefined && c.race === 'serra-azul-vereador')!;
 
 describe.skipIf(skipWithoutChromium('candidate flow'))('a candidate in Chromium', () => {
-  let site: Site;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    [site, browser] = await Promise.all([startSite(), launchChromium()]);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await site?.close();
-  });
+  const suite = siteInChromium();
 
   /** The link `concordo invite <election> --candidate <id> --print` prints for the organizer. */
   async function printedInvitation(candidate: string): Promise<string> {
@@ -34,7 +25,7 @@ describe.skipIf(skipWithoutChromium('candidate flow'))('a candidate in Chromium'
     const code = await runCli(['invite', DEMO, '--candidate', candidate, '--print'], {
       stdout: (text) => void (out += text),
       stderr: (text) => void (err += text),
-      env: { DATABASE_URL: site.config.databaseUrl, BASE_URL: site.base, LANG: 'en_US.UTF-8' },
+      env: { DATABASE_URL: suite.site.config.databaseUrl, BASE_URL: suite.site.base, LANG: 'en_US.UTF-8' },
     });
     expect(code, err).toBe(0);
     const [id, link] = out.trim().split('\t');
@@ -43,7 +34,7 @@ describe.skipIf(skipWithoutChromium('candidate flow'))('a candidate in Chromium'
   }
 
   it('accepts an invitation, sets a password, answers, saves a draft, previews and publishes', async () => {
-    const context = await browser.newContext({ baseURL: site.base, viewport: DESKTOP, locale: 'pt-BR' });
+    const context = await suite.browser.newContext({ baseURL: suite.site.base, viewport: DESKTOP, locale: 'pt-BR' });
     const requests = recordRequests(context);
     const page = await context.newPage();
     const t = translator('pt-BR');
@@ -88,7 +79,7 @@ describe.skipIf(skipWithoutChromium('candidate flow'))('a candidate in Chromium'
 
     // Nobody sees the draft yet.
     const publicPage = `/e/${DEMO}/candidates/${silent.id}`;
-    const voter = await browser.newContext({ baseURL: site.base, locale: 'pt-BR' });
+    const voter = await suite.browser.newContext({ baseURL: suite.site.base, locale: 'pt-BR' });
     const voterPage = await voter.newPage();
     await voterPage.goto(publicPage);
     expect(await voterPage.locator('.empty').first().textContent()).toBe(t('candidate.noAnswers'));
@@ -114,7 +105,7 @@ describe.skipIf(skipWithoutChromium('candidate flow'))('a candidate in Chromium'
     await page.getByRole('link', { name: t('candidateArea.publicPage') }).click();
     expect(new URL(page.url()).pathname).toBe(publicPage);
 
-    expectOnlySameOrigin(requests, site.base);
+    expectOnlySameOrigin(requests, suite.site.base);
     await voter.close();
     await context.close();
   }, 60_000);

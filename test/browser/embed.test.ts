@@ -1,11 +1,12 @@
 import * as cheerio from 'cheerio';
-import type { Browser, Frame, Page } from 'playwright-core';
+import type { Frame, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localize } from '../../src/domain/locale.js';
 import { translator } from '../../src/i18n.js';
 import { loadFixture } from '../helpers/packages.js';
-import { DESKTOP, launchChromium, recordRequests, screenshot, skipWithoutChromium } from './support/chromium.js';
-import { DEMO, startSite, startThirdPartySite, type Site } from './support/site.js';
+import { DESKTOP, recordRequests, screenshot, skipWithoutChromium } from './support/chromium.js';
+import { DEMO, startThirdPartySite } from './support/site.js';
+import { siteInChromium } from './support/suite.js';
 
 /*
  * A news site on another origin pastes the embed code the site gives for the
@@ -15,20 +16,18 @@ import { DEMO, startSite, startThirdPartySite, type Site } from './support/site.
 const demo = loadFixture('demo-election.json');
 
 describe.skipIf(skipWithoutChromium('embeds'))('embeds on another site, in Chromium', () => {
-  let site: Site;
-  let browser: Browser;
+  const suite = siteInChromium();
   let newsSite: Awaited<ReturnType<typeof startThirdPartySite>>;
 
   /** The copy-paste code a page offers journalists. */
-  const embedCode = async (path: string) => cheerio.load(await (await fetch(`${site.base}${path}?lang=en`)).text())('#embed-code').text();
+  const embedCode = async (path: string) => cheerio.load(await (await fetch(`${suite.site.base}${path}?lang=en`)).text())('#embed-code').text();
 
   beforeAll(async () => {
-    [site, browser] = await Promise.all([startSite(), launchChromium()]);
     const quiz = await embedCode(`/e/${DEMO}`);
     const statement = await embedCode(`/e/${DEMO}/statements/s01`);
-    expect(quiz).toContain(`src="${site.base}/embed/e/${DEMO}/quiz"`);
+    expect(quiz).toContain(`src="${suite.site.base}/embed/e/${DEMO}/quiz"`);
     expect(quiz).toContain('height="900"');
-    expect(statement).toContain(`src="${site.base}/embed/e/${DEMO}/statements/s01"`);
+    expect(statement).toContain(`src="${suite.site.base}/embed/e/${DEMO}/statements/s01"`);
     expect(statement).toContain('height="640"');
     newsSite = await startThirdPartySite(`<!doctype html>
 <html lang="en">
@@ -55,11 +54,7 @@ ${statement}
 </body>
 </html>`);
   });
-  afterAll(async () => {
-    await browser?.close();
-    await newsSite?.close();
-    await site?.close();
-  });
+  afterAll(() => newsSite?.close());
 
   /** Waits until every frame's height attribute is the last height its content reported, and returns them. */
   async function fittedHeights(page: Page): Promise<number[]> {
@@ -79,7 +74,7 @@ ${statement}
     frame.evaluate(() => Math.ceil((globalThis as any).document.documentElement.getBoundingClientRect().height) as number);
 
   it('renders the quiz and a statement widget in their frames, each frame as tall as its content', async () => {
-    const context = await browser.newContext({ viewport: DESKTOP, locale: 'en' });
+    const context = await suite.browser.newContext({ viewport: DESKTOP, locale: 'en' });
     const requests = recordRequests(context);
     const page = await context.newPage();
     const t = translator('en');
@@ -117,7 +112,7 @@ ${statement}
 
     // The news page and the widgets ask nothing of anyone else, and load no web font.
     const origins = new Set(requests.map((r) => new URL(r.url).origin));
-    expect([...origins].sort()).toEqual([newsSite.origin, site.base].sort());
+    expect([...origins].sort()).toEqual([newsSite.origin, suite.site.base].sort());
     expect(requests.filter((r) => r.type === 'font')).toEqual([]);
     await context.close();
   }, 60_000);

@@ -1,13 +1,13 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { get } from 'node:http';
 import { fileURLToPath } from 'node:url';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { writePackage } from '../../src/services/election-packages.js';
 import { loadFixture } from '../helpers/packages.js';
-import { expectOnlySameOrigin, launchChromium, PHONE, recordRequests, skipWithoutChromium } from './support/chromium.js';
+import { expectOnlySameOrigin, PHONE, recordRequests, skipWithoutChromium } from './support/chromium.js';
 import { PAGE_TYPES, VOTER } from './support/pages.js';
-import { DEMO, startSite, type Site } from './support/site.js';
+import { DEMO } from './support/site.js';
+import { siteInChromium } from './support/suite.js';
 
 /*
  * Voters are on cheap phones and slow networks. For a race of 50 candidates
@@ -66,20 +66,15 @@ function bytesOnTheWire(url: string): Promise<{ bytes: number; encoding: string 
 }
 
 describe.skipIf(skipWithoutChromium('page weight'))('page weight, fonts, third parties and images', () => {
-  let site: Site;
-  let browser: Browser;
-  const newContext = () => browser.newContext({ baseURL: site.base, viewport: PHONE, locale: 'pt-BR' });
-  const measured: Array<{ page: string; kb: number; budgetKb: number; files: Array<{ url: string; bytes: number; encoding: string }> }> = [];
-
-  beforeAll(async () => {
-    [site, browser] = await Promise.all([startSite(), launchChromium()]);
+  const suite = siteInChromium(async (site) => {
     expect((await writePackage(site, { pkg: demoWithFiftyCouncilCandidates(), actor: 'test' })).ok).toBe(true);
   });
-  afterAll(async () => {
+  const newContext = () => suite.browser.newContext({ baseURL: suite.site.base, viewport: PHONE, locale: 'pt-BR' });
+  const measured: Array<{ page: string; kb: number; budgetKb: number; files: Array<{ url: string; bytes: number; encoding: string }> }> = [];
+
+  afterAll(() => {
     mkdirSync(REPORT, { recursive: true });
     writeFileSync(`${REPORT}page-weight.json`, `${JSON.stringify(measured, null, 2)}\n`);
-    await browser?.close();
-    await site?.close();
   });
 
   it.each(BUDGETS)('$name: HTML, CSS and JavaScript under the budget, compressed', async ({ name, path, budget }) => {
@@ -111,7 +106,7 @@ describe.skipIf(skipWithoutChromium('page weight'))('page weight, fonts, third p
       expect(images.filter((img) => img.loading !== 'lazy' || !img.width || !img.height), type.path).toEqual([]);
       expect(await page.evaluate(() => (globalThis as any).document.fonts.size), type.path).toBe(0);
     }
-    expectOnlySameOrigin(requests, site.base);
+    expectOnlySameOrigin(requests, suite.site.base);
     await context.close();
   }, 60_000);
 });

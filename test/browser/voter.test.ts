@@ -1,12 +1,13 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { localize } from '../../src/domain/locale.js';
 import { scalePoints } from '../../src/domain/scale.js';
 import { translator } from '../../src/i18n.js';
 import { loadFixture } from '../helpers/packages.js';
-import { DESKTOP, expectOnlySameOrigin, launchChromium, PHONE, recordRequests, screenshot, skipWithoutChromium } from './support/chromium.js';
+import { DESKTOP, expectOnlySameOrigin, PHONE, recordRequests, screenshot, skipWithoutChromium } from './support/chromium.js';
 import { PAGE_TYPES } from './support/pages.js';
-import { DEMO, startSite, type Site } from './support/site.js';
+import { DEMO } from './support/site.js';
+import { siteInChromium } from './support/suite.js';
 
 /*
  * A voter in a real browser: the demo election, the council race (36
@@ -18,16 +19,15 @@ const RACE = 'serra-azul-vereador';
 const FIVE_POINTS = scalePoints(5);
 
 describe.skipIf(skipWithoutChromium('voter flows'))('a voter in Chromium', () => {
-  let site: Site;
-  let browser: Browser;
+  const suite = siteInChromium();
 
-  beforeAll(async () => {
-    [site, browser] = await Promise.all([startSite(), launchChromium()]);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await site?.close();
-  });
+  /** A new visitor, reading English, at the questionnaire. */
+  const atTheQuiz = async (viewport: { width: number; height: number }) => {
+    const context = await suite.browser.newContext({ baseURL: suite.site.base, viewport, locale: 'en' });
+    const page = await context.newPage();
+    await page.goto(`/e/${DEMO}/quiz`);
+    return { context, page, t: translator('en') };
+  };
 
   const journeys = [
     { name: 'on a phone (360×640)', shots: 'phone', viewport: PHONE, javaScriptEnabled: true, locale: 'pt-BR' },
@@ -36,7 +36,7 @@ describe.skipIf(skipWithoutChromium('voter flows'))('a voter in Chromium', () =>
   ] as const;
 
   it.each(journeys)('answers the quiz, sees every candidate ranked and compares two, $name', async (journey) => {
-    const context = await browser.newContext({ ...journey, baseURL: site.base });
+    const context = await suite.browser.newContext({ ...journey, baseURL: suite.site.base });
     const requests = recordRequests(context);
     const page = await context.newPage();
     const t = translator(journey.locale);
@@ -88,15 +88,12 @@ describe.skipIf(skipWithoutChromium('voter flows'))('a voter in Chromium', () =>
     await page.waitForURL(/\/results\?/);
     expect(new URL(page.url()).searchParams.get('a')).toBe(address.searchParams.get('a'));
 
-    expectOnlySameOrigin(requests, site.base);
+    expectOnlySameOrigin(requests, suite.site.base);
     await context.close();
   }, 60_000);
 
   it('completes the quiz with the keyboard alone, the focus always visible', async () => {
-    const context = await browser.newContext({ baseURL: site.base, viewport: DESKTOP, locale: 'en' });
-    const page = await context.newPage();
-    const t = translator('en');
-    await page.goto(`/e/${DEMO}/quiz`);
+    const { context, page, t } = await atTheQuiz(DESKTOP);
     const focus = keyboardFocus(page);
 
     // The first Tab reaches the skip link, shown on the screen while focused.
@@ -135,10 +132,7 @@ describe.skipIf(skipWithoutChromium('voter flows'))('a voter in Chromium', () =>
   }, 60_000);
 
   it('announces form errors and ties each to its field', async () => {
-    const context = await browser.newContext({ baseURL: site.base, viewport: PHONE, locale: 'en' });
-    const page = await context.newPage();
-    const t = translator('en');
-    await page.goto(`/e/${DEMO}/quiz`);
+    const { context, page, t } = await atTheQuiz(PHONE);
     await page.locator('fieldset.statement').first().getByRole('radio', { name: t('scale.agree'), exact: true }).check();
     await page.getByRole('button', { name: t('quiz.submit') }).click();
 
@@ -163,7 +157,7 @@ describe.skipIf(skipWithoutChromium('voter flows'))('a voter in Chromium', () =>
 
   it('saves screenshots of the main pages at phone and desktop width', async () => {
     for (const [width, viewport] of [['phone', PHONE], ['desktop', DESKTOP]] as const) {
-      const context = await browser.newContext({ baseURL: site.base, viewport, locale: 'pt-BR' });
+      const context = await suite.browser.newContext({ baseURL: suite.site.base, viewport, locale: 'pt-BR' });
       const page = await context.newPage();
       for (const type of PAGE_TYPES.filter((p) => p.main && p.visitor === 'anyone')) {
         expect((await page.goto(type.path))?.status()).toBe(type.status);
