@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCALES } from '../../src/domain/locale.js';
 import { tempDir } from '../helpers/app.js';
 import { inLanguage, PAGE_TYPES, prepareVisitors } from './support/pages.js';
+import { writeReport } from './support/report.js';
 import { startSite, type Site } from './support/site.js';
 
 /*
@@ -46,6 +47,8 @@ describe.skipIf(javaMissing())('valid HTML (Nu HTML Checker)', () => {
   const folder = tempDir();
   const files = new Map<string, string>();
   let messages: VnuMessage[] = [];
+  /** Errors found, by page type (all three languages). */
+  const report: Record<string, number> = {};
 
   beforeAll(async () => {
     site = await startSite();
@@ -68,6 +71,7 @@ describe.skipIf(javaMissing())('valid HTML (Nu HTML Checker)', () => {
     messages = (JSON.parse(run.stdout ?? '{"messages": []}') as { messages: VnuMessage[] }).messages;
   }, 180_000);
   afterAll(async () => {
+    writeReport('html-validity', report);
     await site?.close();
     folder.remove();
   });
@@ -77,6 +81,7 @@ describe.skipIf(javaMissing())('valid HTML (Nu HTML Checker)', () => {
       .filter((m) => m.type === 'error' || m.type === 'non-document-error' || m.subType === 'fatal')
       .filter((m) => files.get(decodeURIComponent(new URL(m.url).pathname))?.startsWith(`${name} (`))
       .map((m) => `${files.get(decodeURIComponent(new URL(m.url).pathname))} line ${m.lastLine}: ${m.message} ${m.extract ?? ''}`);
+    report[name] = errors.length;
     expect(errors).toEqual([]);
   });
 

@@ -1,33 +1,22 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { get } from 'node:http';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { writePackage } from '../../src/services/election-packages.js';
 import { loadFixture } from '../helpers/packages.js';
 import { expectOnlySameOrigin, PHONE, recordRequests, skipWithoutChromium } from './support/chromium.js';
-import { PAGE_TYPES, VOTER } from './support/pages.js';
-import { DEMO } from './support/site.js';
+import { PAGE_TYPES, prepareVisitors, type PageType, type Visitor, type VisitorState } from './support/pages.js';
+import { writeReport } from './support/report.js';
 import { siteInChromium } from './support/suite.js';
 
 /*
  * Voters are on cheap phones and slow networks. For a race of 50 candidates
- * (the demo's 36 council candidates and 14 more), the quiz and results pages
- * weigh under 40 KB and each embed under 15 KB: HTML, CSS and JavaScript as
- * sent, gzip-compressed. No page loads a web font or asks another site for
- * anything; images are lazy and sized.
+ * (the demo's 36 council candidates and 14 more), every page type weighs under
+ * 40 KB, the quiz and results pages included, and each embed under 15 KB:
+ * HTML, CSS and JavaScript as sent, gzip-compressed. No page loads a web font
+ * or asks another site for anything; images are lazy and sized.
  */
 const RACE = 'serra-azul-vereador';
 const KB = 1024;
-const BUDGETS = [
-  { name: 'quiz', path: `/e/${DEMO}/quiz`, budget: 40 * KB },
-  { name: 'results', path: `/e/${DEMO}/results?race=${RACE}&a=${VOTER.a}&w=${VOTER.w}`, budget: 40 * KB },
-  { name: 'embed quiz', path: `/embed/e/${DEMO}/quiz`, budget: 15 * KB },
-  { name: 'embed results', path: `/embed/e/${DEMO}/results?race=${RACE}&a=${VOTER.a}&w=${VOTER.w}`, budget: 15 * KB },
-  { name: 'embed statement', path: `/embed/e/${DEMO}/statements/s01`, budget: 15 * KB },
-  { name: 'embed candidate', path: `/embed/e/${DEMO}/candidates/c001`, budget: 15 * KB },
-  { name: 'embed matrix', path: `/embed/e/${DEMO}/races/${RACE}/matrix`, budget: 15 * KB },
-];
-const REPORT = fileURLToPath(new URL('../../test-results/browser/', import.meta.url));
+const budgetOf = (type: PageType) => (type.path.startsWith('/embed/') ? 15 * KB : 40 * KB);
 
 /** The demo election with 14 more council candidates, who answered everything with a justification of typical length. */
 function demoWithFiftyCouncilCandidates() {
@@ -55,9 +44,9 @@ function demoWithFiftyCouncilCandidates() {
 }
 
 /** The bytes a response body takes on the wire when the client accepts gzip. */
-function bytesOnTheWire(url: string): Promise<{ bytes: number; encoding: string }> {
+function bytesOnTheWire(url: string, cookie: string): Promise<{ bytes: number; encoding: string }> {
   return new Promise((resolve, reject) => {
-    get(url, { headers: { 'Accept-Encoding': 'gzip' } }, (res) => {
+    get(url, { headers: { 'Accept-Encoding': 'gzip', Cookie: cookie } }, (res) => {
       let bytes = 0;
       res.on('data', (chunk: Buffer) => (bytes += chunk.length));
       res.on('end', () => resolve({ bytes, encoding: String(res.headers['content-encoding'] ?? 'identity') }));
@@ -66,32 +55,34 @@ function bytesOnTheWire(url: string): Promise<{ bytes: number; encoding: string 
 }
 
 describe.skipIf(skipWithoutChromium('page weight'))('page weight, fonts, third parties and images', () => {
+  let visitors: Record<Visitor, VisitorState>;
   const suite = siteInChromium(async (site) => {
     expect((await writePackage(site, { pkg: demoWithFiftyCouncilCandidates(), actor: 'test' })).ok).toBe(true);
+    visitors = await prepareVisitors(site);
   });
-  const newContext = () => suite.browser.newContext({ baseURL: suite.site.base, viewport: PHONE, locale: 'pt-BR' });
+  const newContext = (visitor: Visitor = 'anyone') =>
+    suite.browser.newContext({ baseURL: suite.site.base, viewport: PHONE, locale: 'pt-BR', storageState: visitors[visitor] });
   const measured: Array<{ page: string; kb: number; budgetKb: number; files: Array<{ url: string; bytes: number; encoding: string }> }> = [];
+  afterAll(() => writeReport('page-weight', measured));
 
-  afterAll(() => {
-    mkdirSync(REPORT, { recursive: true });
-    writeFileSync(`${REPORT}page-weight.json`, `${JSON.stringify(measured, null, 2)}\n`);
-  });
-
-  it.each(BUDGETS)('$name: HTML, CSS and JavaScript under the budget, compressed', async ({ name, path, budget }) => {
-    const context = await newContext();
+  it.each(PAGE_TYPES.map((type) => [type.name, type] as const))('%s: HTML, CSS and JavaScript under the budget, compressed', async (name, type) => {
+    const context = await newContext(type.visitor);
     const requests = recordRequests(context);
     const page = await context.newPage();
-    expect((await page.goto(path))?.status()).toBe(200);
-    // Every candidate of the race is listed: ranked, or (the five who did not answer) after them.
-    if (path.includes('/results?')) expect(await page.locator('.ranking .match, .unranked li').count()).toBe(50);
+    expect((await page.goto(type.path))?.status()).toBe(type.status);
+    // Every candidate of the 50 is listed: ranked, or (the five who did not answer) after them.
+    if (type.path.includes(`/results?race=${RACE}`)) expect(await page.locator('.ranking .match, .unranked li').count()).toBe(50);
     await context.close();
+    const cookie = visitors[type.visitor].cookies.map((c) => `${c.name}=${c.value}`).join('; ');
     const files = await Promise.all(
-      requests.filter((r) => ['document', 'stylesheet', 'script'].includes(r.type)).map(async (r) => ({ url: r.url, ...(await bytesOnTheWire(r.url)) })),
+      requests
+        .filter((r) => ['document', 'stylesheet', 'script'].includes(r.type))
+        .map(async (r) => ({ url: r.url.replace(suite.site.base, ''), ...(await bytesOnTheWire(r.url, cookie)) })),
     );
-    expect(files.map((f) => new URL(f.url).pathname).some((p) => p.endsWith('.css'))).toBe(true);
+    expect(files.some((f) => f.url.endsWith('.css'))).toBe(true);
     const total = files.reduce((sum, f) => sum + f.bytes, 0);
-    measured.push({ page: name, kb: Math.round((total / KB) * 10) / 10, budgetKb: budget / KB, files });
-    expect(total, JSON.stringify(files)).toBeLessThan(budget);
+    measured.push({ page: name, kb: Math.round((total / KB) * 10) / 10, budgetKb: budgetOf(type) / KB, files });
+    expect(total, JSON.stringify(files)).toBeLessThan(budgetOf(type));
   });
 
   it('loads no web font, asks no other site for anything, and keeps images lazy and sized, on every page', async () => {
