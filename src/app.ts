@@ -86,7 +86,14 @@ export function createApp(deps: AppDeps): Express {
   app.use(i18n);
   app.use(
     '/static',
-    express.static(path.join(root, 'public'), { maxAge: deps.config.nodeEnv === 'production' ? '1d' : 0, index: false }),
+    express.static(path.join(root, 'public'), {
+      maxAge: deps.config.nodeEnv === 'production' ? '1d' : 0,
+      index: false,
+      // The script that fits embeds to their content runs on other sites' pages: let them load it.
+      setHeaders: (res, file) => {
+        if (path.basename(file) === 'embed-host.js') res.set('Cross-Origin-Resource-Policy', 'cross-origin');
+      },
+    }),
   );
 
   const cache = new ElectionCache(deps.db);

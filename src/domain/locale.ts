@@ -27,6 +27,17 @@ export function hasLocale(text: LocalizedText | null | undefined, locale: Locale
   return typeof text === 'string' || (text !== null && text !== undefined && text[locale] !== undefined);
 }
 
+/**
+ * The language `localize` falls back to for a locale, or null when the text is
+ * in that locale (or is a plain string, which serves every language). Pages
+ * mark such text with a `lang` attribute, so screen readers pronounce it right.
+ */
+export function fallbackLanguage(text: LocalizedText | null | undefined, locale: Locale): Locale | null {
+  if (text === null || text === undefined || typeof text === 'string' || text[locale] !== undefined) return null;
+  if (text[DEFAULT_LOCALE] !== undefined) return DEFAULT_LOCALE;
+  return LOCALES.find((l) => text[l] !== undefined) ?? null;
+}
+
 const SPANISH_SPEAKING = new Set(['AR', 'BO', 'CL', 'CO', 'CR', 'CU', 'DO', 'EC', 'ES', 'GQ', 'GT', 'HN', 'MX', 'NI', 'PA', 'PE', 'PR', 'PY', 'SV', 'UY', 'VE']);
 
 /** The language an election's messages to candidates are written in, from its country. */

@@ -18,6 +18,8 @@ function localeOf(options: HelperOptions): Locale {
   return isLocale(locale) ? locale : DEFAULT_LOCALE;
 }
 
+const LANGUAGE_NAMES: Record<Locale, string> = { 'pt-BR': 'Português', es: 'Español', en: 'English' };
+
 export const viewHelpers = {
   /** `{{t "key" name=value}}`: a message in the page's language. */
   t(key: string, options: HelperOptions): string {
@@ -62,6 +64,11 @@ export const viewHelpers = {
   /** `{{concat a "_" b}}`: strings joined (the last argument is Handlebars' options). */
   concat(...parts: unknown[]): string {
     return parts.slice(0, -1).map(String).join('');
+  },
+
+  /** A language's name in that language (`pt-BR` → Português), for fields written in it. */
+  languageName(code: string): string {
+    return LANGUAGE_NAMES[code as Locale] ?? code;
   },
 
   /** The languages every text can be written in. */

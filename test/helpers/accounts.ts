@@ -6,13 +6,14 @@ import { createAdmin } from '../../src/services/auth.js';
 import { inviteCandidates } from '../../src/services/invitations.js';
 import { createMailer } from '../../src/services/mailer.js';
 import { pino } from 'pino';
+import type { Clock } from '../../src/domain/clock.js';
 import type { TestContext } from './app.js';
 
 /** A strong password that is on no breached list. */
 export const PASSWORD = 'correct horse battery staple 2028';
 
 /** The CSRF token a page's forms carry. */
-export function csrfOf(res: Response): string {
+export function csrfOf(res: Pick<Response, 'text'>): string {
   const token = cheerio.load(res.text)('input[name=_csrf]').first().attr('value');
   expect(token, "the page has no CSRF token").toBeTruthy();
   return token!;
@@ -21,7 +22,7 @@ export function csrfOf(res: Response): string {
 /** The site path of an absolute link the app made. */
 export const pathOf = (link: string) => new URL(link).pathname;
 
-export async function inviteLink(ctx: TestContext, election: string, candidate: string): Promise<string> {
+export async function inviteLink(ctx: Pick<TestContext, 'db' | 'config'> & { clock: Clock }, election: string, candidate: string): Promise<string> {
   const mailer = createMailer({ ...ctx, logger: pino({ level: 'silent' }) });
   const outcome = await inviteCandidates({ ...ctx, mailer }, { election, candidate });
   if (!outcome.ok || outcome.invitations.length !== 1) throw new Error(`no invitation: ${JSON.stringify(outcome)}`);

@@ -52,10 +52,15 @@ describe('the candidate area', () => {
     const leaked = await agent.post('/candidate/welcome?lang=en').type('form').send({ _csrf: csrf, email: 'carla@example.org', password: 'password1234', confirm: 'password1234' });
     expect(leaked.status).toBe(400);
     expect(cheerio.load(leaked.text)('.error-summary').text()).toContain('appears in lists of leaked passwords');
+    // The message is tied to the field it is about.
+    expect(cheerio.load(leaked.text)('#password').attr('aria-describedby')).toBe('form-error password-hint');
+    expect(cheerio.load(leaked.text)('#password').attr('aria-invalid')).toBe('true');
     const short = await agent.post('/candidate/welcome?lang=en').type('form').send({ _csrf: csrf, email: 'carla@example.org', password: 'short', confirm: 'short' });
     expect(cheerio.load(short.text)('.error-summary').text()).toContain('at least 12 characters');
     const mismatch = await agent.post('/candidate/welcome?lang=en').type('form').send({ _csrf: csrf, email: 'carla@example.org', password: PASSWORD, confirm: `${PASSWORD}!` });
     expect(cheerio.load(mismatch.text)('.error-summary').text()).toContain('do not match');
+    expect(cheerio.load(mismatch.text)('#confirm').attr('aria-describedby')).toBe('form-error');
+    expect(cheerio.load(mismatch.text)('#password').attr('aria-invalid')).toBeUndefined();
     const accepted = await agent.post('/candidate/welcome').type('form').send({ _csrf: csrf, email: 'Carla@Example.org', password: PASSWORD, confirm: PASSWORD });
     expect(accepted.status).toBe(303);
     expect(accepted.headers.location).toBe('/candidate');
@@ -216,6 +221,26 @@ describe('the candidate area', () => {
     expect($('#j_s1').text()).toBe('Fica.');
     expect($('#j_s2').text()).toBe('Sem resposta escolhida');
     expect(await count('answer_drafts')).toBe(0);
+  });
+
+  it('lists the profile form’s errors with links to their fields, each field describing its own', async () => {
+    const agent = request.agent(ctx.app);
+    await acceptInvitation(agent, await inviteLink(ctx, election, 'carla'), 'carla@example.org');
+    const form = await agent.get('/candidate/profile');
+    const res = await agent
+      .post('/candidate/profile?lang=en')
+      .type('form')
+      .send({ _csrf: csrfOf(form), bio: 'Professora.', links: 'ftp://example.org/carla', photoUrl: 'http://example.org/carla.jpg' });
+    expect(res.status).toBe(400);
+    const $ = cheerio.load(res.text);
+    expect($('.error-summary[role=alert] a').map((_, a) => $(a).attr('href')).get()).toEqual(['#links', '#photoUrl']);
+    for (const field of ['links', 'photoUrl']) {
+      expect($(`#${field}`).attr('aria-invalid')).toBe('true');
+      const described = $(`#${field}`).attr('aria-describedby')!.split(' ');
+      expect($(`#${described[0]}`).text()).toBe($(`.error-summary a[href="#${field}"]`).text());
+    }
+    expect($('#bio').attr('aria-invalid')).toBeUndefined();
+    expect($('#bio').text()).toBe('Professora.');
   });
 
   it('keeps each candidate to their own data', async () => {

@@ -129,6 +129,14 @@ describe('transparency, embeds and open data', () => {
       expect($('script[src="/static/js/embed-frame.js"]').length).toBe(1);
     });
 
+    it('give other sites the script that fits their frames, and only that one', async () => {
+      const host = await get('/static/js/embed-host.js');
+      expect(host.status).toBe(200);
+      expect(host.headers['cross-origin-resource-policy']).toBe('cross-origin');
+      expect((await get('/static/js/embed-frame.js')).headers['cross-origin-resource-policy']).toBe('same-origin');
+      expect((await get('/static/css/site.css')).headers['cross-origin-resource-policy']).toBe('same-origin');
+    });
+
     it('are framable only by the configured sites when EMBED_ALLOWED_ORIGINS is set', async () => {
       const other = await createTestContext({ EMBED_ALLOWED_ORIGINS: 'https://news.example.com https://tv.example.org' });
       try {

@@ -138,6 +138,20 @@ describe('public pages', () => {
     expect($('.links a').attr('href')).toBe('https://example.org/ana');
   });
 
+  it('marks statements shown in another language than the page’s with that language', async () => {
+    // Small election: s2 has no Spanish text, s4 only Portuguese, s1's context no Spanish; s3 is one text for every language.
+    const quiz = expectStrictHtmlPage(await get('/e/vila-pequena-2028/quiz?lang=es'), { lang: 'es' });
+    const lang = (key: string) => quiz(`#statement-${key} legend [lang]`).attr('lang');
+    expect(['s1', 's2', 's3', 's4'].map(lang)).toEqual([undefined, 'pt-BR', undefined, 'pt-BR']);
+    expect(quiz('#statement-s1 .context p').attr('lang')).toBe('pt-BR');
+    expect(quiz('#statement-s1 .context p').text()).toBe('Hoje são plantadas cerca de 200.');
+    const candidate = expectStrictHtmlPage(await get('/e/vila-pequena-2028/candidates/ana?lang=en'), { lang: 'en' });
+    expect(candidate('.answer .statement').map((_, p) => candidate(p).attr('lang') ?? '').get()).toEqual(['', '', '', 'pt-BR']);
+    const statement = expectStrictHtmlPage(await get('/e/vila-pequena-2028/statements/s4?lang=en'), { lang: 'en' });
+    expect(statement('h1').attr('lang')).toBe('pt-BR');
+    expect(expectStrictHtmlPage(await get('/e/vila-pequena-2028/statements/s4'), { lang: 'pt-BR' })('h1').attr('lang')).toBeUndefined();
+  });
+
   it('says plainly when a candidate has not answered', async () => {
     const $ = expectStrictHtmlPage(await get('/e/vila-pequena-2028/candidates/carla?lang=en'), { lang: 'en' });
     expect($('.empty').first().text()).toBe('This candidate has not published answers yet.');

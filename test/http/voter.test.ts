@@ -89,6 +89,13 @@ describe('the voter’s journey', () => {
     ]);
   });
 
+  it('says in words, for screen readers too, that a topic the voter skipped has no score', async () => {
+    const $ = expectStrictHtmlPage(await get(`${results}?race=prefeito&a=54--&lang=en`), { lang: 'en' });
+    const contas = $('.match').first().find('.topic-scores dd').eq(1);
+    expect(contas.find('[aria-hidden=true]').text()).toBe('—');
+    expect(contas.find('.visually-hidden').text()).toBe('You answered no statement of this topic');
+  });
+
   it('scores with the chosen method and missing-answer policy', async () => {
     // bruno, neutral policy: s3 missing at 0: Δ .5 → 2 + .5 + .5 = 3 of 4 → 25%.
     const $ = cheerio.load((await get(`${results}?race=prefeito&a=543-&w=2111&miss=neutral&lang=en`)).text);

@@ -6,7 +6,7 @@ import { PACKAGE_ERROR_CODES } from '../../src/formats/election-package.js';
 import { ROLL_CALL_ERROR_CODES } from '../../src/formats/roll-calls.js';
 import { PAIR_OUTCOMES, ROLL_CALL_VOTES } from '../../src/domain/coherence.js';
 import { catalogues, localeFromEnvironment, translate } from '../../src/i18n.js';
-import { LOCALES } from '../../src/domain/locale.js';
+import { fallbackLanguage, localize, LOCALES } from '../../src/domain/locale.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -74,6 +74,16 @@ describe('translations', () => {
       '1.200 de 8.563 candidaturas responderam (14%)',
     );
     expect(translate('es', 'package.error.outside_scale', { value: 9, max: 5 })).toBe('9 está fuera de la escala de 1 a 5');
+  });
+
+  it('names the language a text is shown in when it is not the page’s', () => {
+    const text = { 'pt-BR': 'Meio ambiente', en: 'Environment' };
+    expect([localize(text, 'en'), fallbackLanguage(text, 'en')]).toEqual(['Environment', null]);
+    expect([localize(text, 'es'), fallbackLanguage(text, 'es')]).toEqual(['Meio ambiente', 'pt-BR']);
+    expect([localize({ en: 'Environment' }, 'es'), fallbackLanguage({ en: 'Environment' }, 'es')]).toEqual(['Environment', 'en']);
+    // A plain string serves every language.
+    expect(fallbackLanguage('Serra Azul', 'es')).toBeNull();
+    expect(fallbackLanguage(null, 'es')).toBeNull();
   });
 
   it('takes the command line’s language from the environment', () => {

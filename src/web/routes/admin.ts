@@ -6,6 +6,7 @@ import { endSession, logIn, openLink, setPasswordFromLink, type AuthDeps } from 
 import { AppError, NotFoundError } from '../errors.js';
 import { cookieNames, cookieOptions, requireRole, type AccountMiddleware } from '../middleware/auth.js';
 import { LoginForm, PasswordForm, TokenParams } from '../schemas/accounts.js';
+import { accountProblemView } from '../views/candidate.js';
 
 /** Where `create-admin` links lead. */
 export const ADMIN_SETUP_PATH = '/admin/setup';
@@ -72,7 +73,7 @@ export function adminRouter(deps: AppDeps & AuthDeps & { account: AccountMiddlew
       return res.status(400).render('candidate/password', {
         title: res.locals.t('password.adminTitle'),
         action: ADMIN_SETUP_PATH,
-        error: res.locals.t(`account.problem.${result.problem}`),
+        ...accountProblemView(result.problem, res.locals.t),
       });
     }
     res.clearCookie(names.link, cookieOptions(config));

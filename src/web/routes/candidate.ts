@@ -18,7 +18,15 @@ import { INVITATION_PATH } from '../../services/invitations.js';
 import { AppError, NotFoundError } from '../errors.js';
 import { cookieNames, cookieOptions, requireRole, type AccountMiddleware } from '../middleware/auth.js';
 import { LoginForm, PasswordForm, ProfileForm, ResetForm, TokenParams, WelcomeForm } from '../schemas/accounts.js';
-import { dashboardView, previewView, questionnaireView, type StatementError } from '../views/candidate.js';
+import {
+  accountProblemView,
+  dashboardView,
+  previewView,
+  profileErrorsView,
+  questionnaireView,
+  type ProfileError,
+  type StatementError,
+} from '../views/candidate.js';
 
 /** How long an opened invitation or reset link waits, in a cookie, for its form. */
 const LINK_COOKIE_MS = 60 * 60 * 1000;
@@ -104,14 +112,14 @@ export function candidateRouter(deps: AppDeps & AuthDeps & { account: AccountMid
     const parsed = WelcomeForm.safeParse(req.body ?? {});
     if (!parsed.success) {
       const email = typeof req.body?.email === 'string' ? req.body.email : '';
-      return welcomePage(req, res, { error: res.locals.t('account.problem.email'), email }, 400);
+      return welcomePage(req, res, { ...accountProblemView('email', res.locals.t), email }, 400);
     }
     const result = await acceptCandidateInvitation(deps, { token: linkToken(req), ...parsed.data, locale: res.locals.locale });
     if (!result.ok) {
       if (result.problem === 'unknown' || result.problem === 'used' || result.problem === 'expired') {
         return linkProblemPage(res, result.problem);
       }
-      return welcomePage(req, res, { error: res.locals.t(`account.problem.${result.problem}`), email: parsed.data.email }, 400);
+      return welcomePage(req, res, { ...accountProblemView(result.problem, res.locals.t), email: parsed.data.email }, 400);
     }
     res.clearCookie(names.link, cookieOptions(config));
     account.setSession(res, result.sessionToken);
@@ -138,7 +146,7 @@ export function candidateRouter(deps: AppDeps & AuthDeps & { account: AccountMid
     const result = await setPasswordFromLink(deps, { token: linkToken(req), ...input, purposes: ['reset'] });
     if (!result.ok) {
       if (result.problem === 'unknown' || result.problem === 'used' || result.problem === 'expired') return linkProblemPage(res, result.problem);
-      return passwordPage(req, res, { error: res.locals.t(`account.problem.${result.problem}`) }, 400);
+      return passwordPage(req, res, accountProblemView(result.problem, res.locals.t), 400);
     }
     res.clearCookie(names.link, cookieOptions(config));
     account.setSession(res, result.sessionToken);
@@ -185,14 +193,14 @@ export function candidateRouter(deps: AppDeps & AuthDeps & { account: AccountMid
     const { state, acting } = await current(req);
     const input = form(ProfileForm, req);
     const links = input.links.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
-    const errors: string[] = [];
-    if ([...input.bio].length > 2000) errors.push(res.locals.t('profile.error.bio', { max: 2000 }));
-    if (links.length > 5) errors.push(res.locals.t('profile.error.tooManyLinks', { max: 5 }));
-    for (const link of links) if (!isHttpUrl(link)) errors.push(res.locals.t('profile.error.link', { link }));
+    const errors: ProfileError[] = [];
+    if ([...input.bio].length > 2000) errors.push({ field: 'bio', message: res.locals.t('profile.error.bio', { max: 2000 }) });
+    if (links.length > 5) errors.push({ field: 'links', message: res.locals.t('profile.error.tooManyLinks', { max: 5 }) });
+    for (const link of links) if (!isHttpUrl(link)) errors.push({ field: 'links', message: res.locals.t('profile.error.link', { link }) });
     const photoUrl = input.photoUrl.trim();
-    if (photoUrl !== '' && !isHttpUrl(photoUrl, true)) errors.push(res.locals.t('profile.error.photo'));
+    if (photoUrl !== '' && !isHttpUrl(photoUrl, true)) errors.push({ field: 'photoUrl', message: res.locals.t('profile.error.photo') });
     if (errors.length > 0) {
-      page(res, 'candidate/profile', { ...profileView(res, { ...input, courtGender: null, courtRaceColor: null }), errors }, acting, 400);
+      page(res, 'candidate/profile', { ...profileView(res, { ...input, courtGender: null, courtRaceColor: null }), ...profileErrorsView(errors) }, acting, 400);
       return;
     }
     const yesNo = (v: '' | 'yes' | 'no') => (v === '' ? null : v === 'yes');

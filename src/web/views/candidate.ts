@@ -1,11 +1,34 @@
 import type { DraftAnswer } from '../../db/repositories/drafts.js';
-import { localize, type Locale } from '../../domain/locale.js';
+import { fallbackLanguage, localize, type Locale } from '../../domain/locale.js';
 import { scalePoints } from '../../domain/scale.js';
 import type { Translator } from '../../i18n.js';
 import type { Questionnaire } from '../../services/candidate-answers.js';
 import { candidateView, paths } from './public.js';
 
 /* View-models of the candidate area. */
+
+/**
+ * An account form's problem: the message, and the field it is about, so the
+ * page ties the one to the other (`aria-describedby`, `aria-invalid`).
+ */
+export function accountProblemView(problem: string, t: Translator): { error: string; errorField: 'email' | 'password' | 'confirm' } {
+  const errorField = problem === 'mismatch' ? 'confirm' : problem.startsWith('email') || problem === 'already_registered' ? 'email' : 'password';
+  return { error: t(`account.problem.${problem}`), errorField };
+}
+
+export interface ProfileError {
+  field: 'bio' | 'links' | 'photoUrl';
+  message: string;
+}
+
+/** The profile form's errors: listed above the form with links to their fields, and each field's own messages. */
+export function profileErrorsView(errors: ProfileError[]) {
+  const of = (field: ProfileError['field']) => errors.filter((e) => e.field === field).map((e) => e.message).join(' ') || null;
+  return {
+    errors: errors.map((e) => ({ href: `#${e.field}`, message: e.message })),
+    invalid: { bio: of('bio'), links: of('links'), photoUrl: of('photoUrl') },
+  };
+}
 
 export interface StatementError {
   key: string;
@@ -57,6 +80,7 @@ export function questionnaireView(
     topics: election.topics.map((topic, index) => ({
       id: `topic-${index + 1}`,
       name: localize(topic.name, locale),
+      nameLang: fallbackLanguage(topic.name, locale),
       statements: election.statements.flatMap((statement) => {
         if (statement.topicId !== topic.id) return [];
         number += 1;
@@ -70,7 +94,9 @@ export function questionnaireView(
             number,
             total: election.statements.length,
             text: localize(statement.text, locale),
+            textLang: fallbackLanguage(statement.text, locale),
             context: statement.context === null ? null : localize(statement.context, locale),
+            contextLang: fallbackLanguage(statement.context, locale),
             points: scalePoints(statement.scale).map((p) => ({ value: p.value, label: t(p.labelKey), checked: chosen === String(p.value) })),
             noAnswer: chosen === 'none',
             justification: sent ? sent.justification : (draft?.justification ?? ''),

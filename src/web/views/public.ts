@@ -1,5 +1,5 @@
 import type { Candidate, ElectionDetail, Party, Race } from '../../domain/election.js';
-import { localize, type Locale } from '../../domain/locale.js';
+import { fallbackLanguage, localize, type Locale } from '../../domain/locale.js';
 import type { ResponseRate } from '../../domain/response-rate.js';
 import { scaleLabelKey } from '../../domain/scale.js';
 import type { Translator } from '../../i18n.js';
@@ -51,9 +51,10 @@ export function electionView(overview: ElectionOverview, locale: Locale, t: Tran
     electedHref: overview.elected > 0 ? `${paths.election(election.slug)}/elected` : null,
     topics: election.topics.map((topic) => ({
       name: localize(topic.name, locale),
+      nameLang: fallbackLanguage(topic.name, locale),
       statements: election.statements
         .filter((s) => s.topicId === topic.id)
-        .map((s) => ({ key: s.key, text: localize(s.text, locale) })),
+        .map((s) => ({ key: s.key, text: localize(s.text, locale), textLang: fallbackLanguage(s.text, locale) })),
     })),
     races: overview.races.map(({ race, rate }) => ({
       name: raceName(race, locale),
@@ -117,6 +118,7 @@ export function candidateView(page: CandidatePage, locale: Locale, t: Translator
     published: candidate.status === 'published',
     topics: election.topics.map((topic) => ({
       name: localize(topic.name, locale),
+      nameLang: fallbackLanguage(topic.name, locale),
       statements: election.statements
         .filter((s) => s.topicId === topic.id)
         .map((s) => {
@@ -125,6 +127,7 @@ export function candidateView(page: CandidatePage, locale: Locale, t: Translator
             key: s.key,
             href: `${paths.election(election.slug)}/statements/${encodeURIComponent(s.key)}`,
             text: localize(s.text, locale),
+            textLang: fallbackLanguage(s.text, locale),
             answered: answer !== undefined,
             value: answer?.value ?? null,
             valueLabel: answer ? valueLabel(answer.value, s.id) : t('answer.notAnswered'),
@@ -137,6 +140,7 @@ export function candidateView(page: CandidatePage, locale: Locale, t: Translator
       changedAt: h.changedAt,
       statementKey: statements.get(h.statementId)?.key ?? '',
       statementText: localize(statements.get(h.statementId)?.text, locale),
+      statementTextLang: fallbackLanguage(statements.get(h.statementId)?.text, locale),
       oldLabel: valueLabel(h.oldValue, h.statementId),
       newLabel: valueLabel(h.newValue, h.statementId),
       oldJustification: h.oldJustification,

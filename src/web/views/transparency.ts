@@ -1,6 +1,6 @@
 import type { Candidate, ElectionDetail, Party } from '../../domain/election.js';
 import { scaleColours, type DistributionRow } from '../../domain/distribution.js';
-import { localize, type Locale } from '../../domain/locale.js';
+import { fallbackLanguage, localize, type Locale } from '../../domain/locale.js';
 import { scaleLabelKey } from '../../domain/scale.js';
 import { agreementIndex } from '../../domain/topic-matrix.js';
 import type { Translator } from '../../i18n.js';
@@ -75,8 +75,11 @@ export function statementView(page: StatementPage, input: { locale: Locale; t: T
     statement: {
       key: statement.key,
       text: localize(statement.text, locale),
+      textLang: fallbackLanguage(statement.text, locale),
       context: statement.context === null ? null : localize(statement.context, locale),
+      contextLang: fallbackLanguage(statement.context, locale),
       topic: topic ? localize(topic.name, locale) : '',
+      topicLang: fallbackLanguage(topic?.name, locale),
     },
     filterAction: path,
     races: election.races.map((r) => ({ slug: r.slug, name: `${localize(r.office, locale)} — ${localize(r.district, locale)}`, selected: r.id === page.race?.id })),
@@ -103,7 +106,7 @@ export function topicMatrixView(
 ) {
   const { election, locale, t } = input;
   return {
-    topics: election.topics.map((topic) => localize(topic.name, locale)),
+    topics: election.topics.map((topic) => ({ name: localize(topic.name, locale), nameLang: fallbackLanguage(topic.name, locale) })),
     rows: input.candidates.map((candidate) => ({
       ballotName: candidate.ballotName,
       href: paths.candidate(election.slug, candidate.key),

@@ -1,7 +1,7 @@
 import { agreementMark } from '../../domain/comparison.js';
 import { matchesFilter, type CandidateFilter } from '../../domain/candidate-filter.js';
 import type { Answer, Candidate, Party } from '../../domain/election.js';
-import { localize, type Locale } from '../../domain/locale.js';
+import { fallbackLanguage, localize, type Locale } from '../../domain/locale.js';
 import type { Method, MissingPolicy, VoterAnswers } from '../../domain/matching.js';
 import { scaleLabelKey, scalePoints } from '../../domain/scale.js';
 import type { Translator } from '../../i18n.js';
@@ -56,6 +56,7 @@ export function quizView(
     message: errorMessage(error, t),
     href: error.field === 'race' ? '#race' : `#statement-${String(error.params.statement ?? detail.statements[0]?.key ?? '')}`,
   }));
+  const raceError = input.errors.find((error) => error.field === 'race');
   if (input.tooFew) {
     errors.push({ message: t('voter.error.too_few', input.tooFew), href: `#statement-${detail.statements[0]?.key ?? ''}` });
   }
@@ -66,13 +67,15 @@ export function quizView(
     action: electionPaths.results(detail.slug, input.prefix),
     embedded: input.prefix === '/embed',
     errors,
-    raceError: input.errors.some((e) => e.field === 'race'),
+    /** The race field's own message, tied to the field (aria-describedby) as well as listed above the form. */
+    raceError: raceError ? errorMessage(raceError, t) : null,
     singleRace: detail.races.length === 1 ? detail.races[0]!.slug : null,
     districts: [...districts].map(([name, races]) => ({ name, races })),
     minAnswers: detail.minAnswers,
     total: detail.statements.length,
     topics: detail.topics.map((topic, topicIndex) => ({
       name: localize(topic.name, locale),
+      nameLang: fallbackLanguage(topic.name, locale),
       id: `topic-${topicIndex + 1}`,
       statements: detail.statements.flatMap((statement, s) => {
         if (statement.topicId !== topic.id) return [];
@@ -84,7 +87,9 @@ export function quizView(
             key: statement.key,
             number,
             text: localize(statement.text, locale),
+            textLang: fallbackLanguage(statement.text, locale),
             context: statement.context === null ? null : localize(statement.context, locale),
+            contextLang: fallbackLanguage(statement.context, locale),
             points: scalePoints(statement.scale).map((point) => ({
               value: point.value,
               label: t(point.labelKey),
@@ -124,7 +129,7 @@ export function resultsView(
   if (!outcome.ok) throw new Error('results need a successful match');
   const { detail } = election;
   const { locale, t } = input;
-  const topics = detail.topics.map((topic) => localize(topic.name, locale));
+  const topics = detail.topics.map((topic) => ({ name: localize(topic.name, locale), nameLang: fallbackLanguage(topic.name, locale) }));
   const { a, w } = encodeResultStrings(voter);
   const rankCounts = new Map<number, number>();
   for (const r of outcome.results) rankCounts.set(r.rank, (rankCounts.get(r.rank) ?? 0) + 1);
@@ -157,7 +162,7 @@ export function resultsView(
       tied: (rankCounts.get(r.rank) ?? 0) > 1,
       percent: r.percent,
       topics: r.topics.map((score, i) => ({
-        name: topics[i]!,
+        ...topics[i]!,
         percent: score === null ? null : Math.floor(score + 0.5 + 1e-9),
       })),
     })),
@@ -202,12 +207,14 @@ export function compareView(
     columnCount: input.candidates.length + (input.voter ? 2 : 1),
     topics: detail.topics.map((topic) => ({
       name: localize(topic.name, locale),
+      nameLang: fallbackLanguage(topic.name, locale),
       statements: detail.statements.flatMap((statement, s) => {
         if (statement.topicId !== topic.id) return [];
         const voterValue = input.voter ? input.voter.values[s]! || null : null;
         return [
           {
             text: localize(statement.text, locale),
+            textLang: fallbackLanguage(statement.text, locale),
             voter: voterValue === null ? null : t(scaleLabelKey(voterValue, statement.scale)),
             cells: answerMaps.map((answers) => {
               const answer = answers.get(statement.id);
