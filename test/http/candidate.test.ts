@@ -1,12 +1,11 @@
 import * as cheerio from 'cheerio';
-import SQLite from 'better-sqlite3';
 import request from 'supertest';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/main.js';
-import { sqlitePath } from '../../src/db/client.js';
 import { writePackage } from '../../src/services/election-packages.js';
 import { acceptInvitation, csrfOf, inviteLink, logInAs, PASSWORD, signedInAdmin } from '../helpers/accounts.js';
 import { createTestContext, type TestContext } from '../helpers/app.js';
+import { tamperWithHistory } from '../helpers/database.js';
 import { expectStrictHtmlPage } from '../helpers/html.js';
 import { loadFixture } from '../helpers/packages.js';
 
@@ -108,10 +107,7 @@ describe('the candidate area', () => {
     expect((await verify()).code).toBe(0);
 
     // Tampering with the history behind the database's back is found and named.
-    const raw = new SQLite(sqlitePath(ctx.config.databaseUrl));
-    raw.exec('drop trigger answer_history_no_update');
-    raw.prepare("update answer_history set new_justification = 'outra coisa'").run();
-    raw.close();
+    await tamperWithHistory(ctx.config.databaseUrl, "update answer_history set new_justification = 'outra coisa'");
     const tampered = await verify();
     expect(tampered.code).toBe(1);
     expect(tampered.out).toContain(`History of “${election}” is broken at entry 1: hash does not match content`);
