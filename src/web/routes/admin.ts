@@ -101,8 +101,19 @@ export function adminRouter(deps: AppDeps & AuthDeps & { account: AccountMiddlew
       .select(['key', 'name', 'ballot_name', 'status'])
       .where('election_id', '=', election.id)
       .orderBy('name')
+      .orderBy('id')
       .limit(200);
-    if (q) query = query.where((eb) => eb.or([eb('name', 'like', `%${q}%`), eb('ballot_name', 'like', `%${q}%`), eb('key', '=', q)]));
+    if (q) {
+      // lower() on both sides: SQLite's `like` ignores (ASCII) case, PostgreSQL's does not.
+      const pattern = `%${q}%`;
+      query = query.where((eb) =>
+        eb.or([
+          eb(eb.fn('lower', ['name']), 'like', eb.fn('lower', [eb.val(pattern)])),
+          eb(eb.fn('lower', ['ballot_name']), 'like', eb.fn('lower', [eb.val(pattern)])),
+          eb('key', '=', q),
+        ]),
+      );
+    }
     const candidates = await query.execute();
     res.render('admin/candidates', {
       title: res.locals.t('admin.candidatesTitle'),
