@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runCli } from '../../src/cli/main.js';
 import { createDb, type Db } from '../../src/db/client.js';
+import { commandLine } from '../helpers/cli.js';
 import { createTestDatabase, tempDir, type TestDatabase } from '../helpers/database.js';
 import { fixtureText } from '../helpers/packages.js';
 import { writeFileSync } from 'node:fs';
@@ -11,16 +11,7 @@ describe('concordo invite / create-admin', () => {
   let database: TestDatabase;
   /** What the commands wrote, read back. */
   let db: Db;
-  const run = async (...argv: string[]) => {
-    let stdout = '';
-    let stderr = '';
-    const code = await runCli(argv, {
-      stdout: (text) => void (stdout += text),
-      stderr: (text) => void (stderr += text),
-      env: { DATABASE_URL: database.url, LANG: 'en_US.UTF-8', BASE_URL: 'https://concordo.example.org' },
-    });
-    return { code, stdout, stderr };
-  };
+  const run = (...argv: string[]) => commandLine(database.url, { BASE_URL: 'https://concordo.example.org' })(...argv);
 
   beforeEach(async () => {
     temp = tempDir();

@@ -1,11 +1,11 @@
 import fc from 'fast-check';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../src/cli/main.js';
 import { seededRandom } from '../../src/domain/fairness.js';
 import { exportElectionPackage } from '../../src/services/election-packages.js';
 import { LARGEST_RACE, planRaces } from '../../src/services/generate.js';
 import { createTestContext, type TestContext } from '../helpers/app.js';
+import { commandLine } from '../helpers/cli.js';
 
 describe('the synthetic election plan', () => {
   const sizes = (candidates: number, seed = 1) => planRaces({ candidates, random: seededRandom(seed) }).map((race) => race.size);
@@ -40,16 +40,7 @@ describe('the synthetic election plan', () => {
 
 describe('concordo generate', () => {
   let ctx: TestContext;
-  const run = async (...argv: string[]) => {
-    let stdout = '';
-    let stderr = '';
-    const code = await runCli(argv, {
-      stdout: (text) => void (stdout += text),
-      stderr: (text) => void (stderr += text),
-      env: { DATABASE_URL: ctx.config.databaseUrl, LANG: 'en_US.UTF-8' },
-    });
-    return { code, stdout, stderr };
-  };
+  const run = (...argv: string[]) => commandLine(ctx.config.databaseUrl)(...argv);
   let generated: Awaited<ReturnType<typeof run>>;
 
   beforeAll(async () => {

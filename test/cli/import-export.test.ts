@@ -3,24 +3,10 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runCli } from '../../src/cli/main.js';
 import { createDb, sqlitePath, type Db } from '../../src/db/client.js';
+import { commandLine } from '../helpers/cli.js';
 import { fixtureText, loadFixture, packageWithTwentyFaults, TWENTY_FAULTS } from '../helpers/packages.js';
 import { createTestDatabase, dumpTables, onPostgres, tamperWithHistory, tempDir, type TestDatabase } from '../helpers/database.js';
-
-/** Runs the command line in-process with its own database and captures what it prints. */
-function cli(databaseUrl: string) {
-  return async (...argv: string[]) => {
-    let stdout = '';
-    let stderr = '';
-    const code = await runCli(argv, {
-      stdout: (text) => void (stdout += text),
-      stderr: (text) => void (stderr += text),
-      env: { DATABASE_URL: databaseUrl, LANG: 'en_US.UTF-8' },
-    });
-    return { code, stdout, stderr };
-  };
-}
 
 const sha256 = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
 
@@ -43,7 +29,7 @@ async function snapshot(url: string) {
 describe('concordo import / export', () => {
   let temp: ReturnType<typeof tempDir>;
   let database: TestDatabase;
-  let run: ReturnType<typeof cli>;
+  let run: ReturnType<typeof commandLine>;
   const write = (name: string, content: unknown) => {
     const file = path.join(temp.dir, name);
     writeFileSync(file, typeof content === 'string' ? content : JSON.stringify(content, null, 2));
@@ -53,7 +39,7 @@ describe('concordo import / export', () => {
   beforeEach(async () => {
     temp = tempDir();
     database = await createTestDatabase();
-    run = cli(database.url);
+    run = commandLine(database.url);
   });
   afterEach(async () => {
     await database.drop();

@@ -1,11 +1,11 @@
 import * as cheerio from 'cheerio';
 import request from 'supertest';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runCli } from '../../src/cli/main.js';
 import { publishDraft, saveDraft } from '../../src/services/candidate-answers.js';
 import { writePackage } from '../../src/services/election-packages.js';
 import { acceptInvitation, csrfOf, inviteLink, logInAs, PASSWORD, signedInAdmin } from '../helpers/accounts.js';
 import { createTestContext, type TestContext } from '../helpers/app.js';
+import { commandLine } from '../helpers/cli.js';
 import { tamperWithHistory } from '../helpers/database.js';
 import { expectStrictHtmlPage } from '../helpers/html.js';
 import { loadFixture } from '../helpers/packages.js';
@@ -18,13 +18,8 @@ describe('the candidate area', () => {
   let ctx: TestContext;
   const election = 'vila-pequena-2028';
   const verify = async () => {
-    let out = '';
-    const code = await runCli(['verify'], {
-      stdout: (t) => void (out += t),
-      stderr: (t) => void (out += t),
-      env: { DATABASE_URL: ctx.config.databaseUrl, LANG: 'en_US.UTF-8' },
-    });
-    return { code, out };
+    const result = await commandLine(ctx.config.databaseUrl)('verify');
+    return { code: result.code, out: result.stdout + result.stderr };
   };
   const count = async (table: 'answers' | 'answer_drafts' | 'answer_history' | 'sessions') =>
     Number((await ctx.db.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
