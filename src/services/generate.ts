@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { isPostgres, type Db } from '../db/client.js';
-import { insertRows } from '../db/repositories/bulk.js';
+import { insertRows, type BulkColumns } from '../db/repositories/bulk.js';
 import { bumpDataVersion } from '../db/repositories/elections.js';
 import type { Clock } from '../domain/clock.js';
 import { seededRandom, type RandomSource } from '../domain/fairness.js';
@@ -197,25 +197,14 @@ export async function generateElection(
       .executeTakeFirstOrThrow();
     const topics = await insertRows(trx, {
       table: 'topics',
-      columns: [
-        { name: 'election_id', type: 'integer' },
-        { name: 'slug', type: 'text' },
-        { name: 'name', type: 'text' },
-        { name: 'position', type: 'integer' },
-      ],
+      columns: { election_id: 'integer', slug: 'text', name: 'text', position: 'integer' },
       rows: TOPICS.slice(0, topicCount).map((t, position) => [election.id, t.slug, JSON.stringify(t.name), position]),
       returning: ['id', 'slug'],
     });
     const topicIds = TOPICS.slice(0, topicCount).map((t) => topics.find((row) => row.slug === t.slug)!.id);
     const statements = await insertRows(trx, {
       table: 'statements',
-      columns: [
-        { name: 'election_id', type: 'integer' },
-        { name: 'topic_id', type: 'integer' },
-        { name: 'key', type: 'text' },
-        { name: 'text', type: 'text' },
-        { name: 'position', type: 'integer' },
-      ],
+      columns: { election_id: 'integer', topic_id: 'integer', key: 'text', text: 'text', position: 'integer' },
       // Statements take turns between topics; questionnaire order is by topic, then position.
       rows: statementKeys.map((key, s) => {
         const topic = TOPICS[s % topicCount]!;
@@ -231,26 +220,13 @@ export async function generateElection(
     const statementIds = new Map(statements.map((row) => [row.key, row.id]));
     const parties = await insertRows(trx, {
       table: 'parties',
-      columns: [
-        { name: 'election_id', type: 'integer' },
-        { name: 'slug', type: 'text' },
-        { name: 'abbreviation', type: 'text' },
-        { name: 'name', type: 'text' },
-        { name: 'number', type: 'integer' },
-        { name: 'position', type: 'integer' },
-      ],
+      columns: { election_id: 'integer', slug: 'text', abbreviation: 'text', name: 'text', number: 'integer', position: 'integer' },
       rows: partyPositions.map((_, p) => [election.id, `p${10 + p}`, `PS${10 + p}`, `Partido Sintético ${10 + p}`, 10 + p, p]),
       returning: ['id', 'number'],
     });
     const raceRows = await insertRows(trx, {
       table: 'races',
-      columns: [
-        { name: 'election_id', type: 'integer' },
-        { name: 'slug', type: 'text' },
-        { name: 'office', type: 'text' },
-        { name: 'district', type: 'text' },
-        { name: 'position', type: 'integer' },
-      ],
+      columns: { election_id: 'integer', slug: 'text', office: 'text', district: 'text', position: 'integer' },
       rows: plan.map((race, position) => [
         election.id,
         raceSlug(race),
@@ -280,13 +256,7 @@ export async function generateElection(
       const idOf = new Map(inserted.map((row) => [row.key, row.id]));
       await insertRows(trx, {
         table: 'answers',
-        columns: [
-          { name: 'candidate_id', type: 'integer' },
-          { name: 'statement_id', type: 'integer' },
-          { name: 'value', type: 'integer' },
-          { name: 'justification', type: 'text' },
-          { name: 'updated_at', type: 'text' },
-        ],
+        columns: { candidate_id: 'integer', statement_id: 'integer', value: 'integer', justification: 'text', updated_at: 'text' },
         rows: current.flatMap((candidate) => {
           const id = idOf.get(candidate.key)!;
           return candidate.answers.map(([value, justification], s) => [id, ids.statements[s], value, justification, now]);
@@ -370,23 +340,23 @@ export async function generateElection(
   };
 }
 
-const CANDIDATE_COLUMNS = [
-  { name: 'election_id', type: 'integer' },
-  { name: 'key', type: 'text' },
-  { name: 'official_id', type: 'text' },
-  { name: 'name', type: 'text' },
-  { name: 'ballot_name', type: 'text' },
-  { name: 'ballot_number', type: 'text' },
-  { name: 'party_id', type: 'integer' },
-  { name: 'race_id', type: 'integer' },
-  { name: 'status', type: 'text' },
-  { name: 'gender', type: 'text' },
-  { name: 'race_color', type: 'text' },
-  { name: 'position', type: 'integer' },
-  { name: 'published_at', type: 'text' },
-  { name: 'created_at', type: 'text' },
-  { name: 'updated_at', type: 'text' },
-] as const;
+const CANDIDATE_COLUMNS: BulkColumns<'candidates'> = {
+  election_id: 'integer',
+  key: 'text',
+  official_id: 'text',
+  name: 'text',
+  ballot_name: 'text',
+  ballot_number: 'text',
+  party_id: 'integer',
+  race_id: 'integer',
+  status: 'text',
+  gender: 'text',
+  race_color: 'text',
+  position: 'integer',
+  published_at: 'text',
+  created_at: 'text',
+  updated_at: 'text',
+};
 
 /**
  * SQLite: during the bulk load, sync at checkpoints rather than at every

@@ -2,24 +2,22 @@ import { sql } from 'kysely';
 import { isPostgres, type Db } from '../client.js';
 import type { Database } from '../schema.js';
 
-/** A column of a bulk insert and how the database should read it. */
-export interface BulkColumn<T extends keyof Database> {
-  name: keyof Database[T] & string;
-  type: 'integer' | 'text';
-}
+/** The columns of a bulk insert, in row order, and how the database should read each. */
+export type BulkColumns<T extends keyof Database> = Partial<Record<keyof Database[T] & string, 'integer' | 'text'>>;
 
 /**
  * Inserts many rows with one statement: the rows travel as a single JSON
- * parameter (an array of arrays, in `columns` order) that the database
- * unpacks itself (SQLite `json_each`, PostgreSQL `jsonb_array_elements`), so a
- * batch of 100,000 rows costs one round trip and no per-value SQL text.
+ * parameter (an array of arrays, values in the order of `columns`' keys) that
+ * the database unpacks itself (SQLite `json_each`, PostgreSQL
+ * `jsonb_array_elements`), so a batch of 100,000 rows costs one round trip and
+ * no per-value SQL text.
  * Returns the `returning` columns of the inserted rows, in no particular order.
  */
 export async function insertRows<T extends keyof Database, R extends keyof Database[T] & string = never>(
   db: Db,
   input: {
     table: T;
-    columns: ReadonlyArray<BulkColumn<T>>;
+    columns: BulkColumns<T>;
     rows: ReadonlyArray<readonly unknown[]>;
     returning?: readonly R[];
   },
@@ -27,9 +25,10 @@ export async function insertRows<T extends keyof Database, R extends keyof Datab
   if (input.rows.length === 0) return [];
   const postgres = isPostgres(db);
   const element = sql.raw(postgres ? 'e' : 'value');
-  const fields = input.columns.map((column, index) => {
+  const columns = Object.entries(input.columns) as Array<[string, 'integer' | 'text']>;
+  const fields = columns.map(([, type], index) => {
     const field = sql`${element}->>${sql.lit(index)}`;
-    return postgres ? sql`(${field})::${sql.raw(column.type)}` : field;
+    return postgres ? sql`(${field})::${sql.raw(type)}` : field;
   });
   const source = postgres
     ? sql`jsonb_array_elements(${JSON.stringify(input.rows)}::jsonb) as e`
@@ -39,7 +38,7 @@ export async function insertRows<T extends keyof Database, R extends keyof Datab
       ? sql` returning ${sql.join(input.returning.map((name) => sql.ref(name)))}`
       : sql``;
   const result = await sql<Pick<Database[T], R>>`insert into ${sql.table(input.table)} (${sql.join(
-    input.columns.map((column) => sql.ref(column.name)),
+    columns.map(([name]) => sql.ref(name)),
   )}) select ${sql.join(fields)} from ${source}${returning}`.execute(db);
   return result.rows;
 }
