@@ -19,6 +19,7 @@ import { importRollCalls } from '../services/roll-call-import.js';
 import { createMailer } from '../services/mailer.js';
 import { ADMIN_SETUP_PATH } from '../web/routes/admin.js';
 import { verifyDatabase } from '../services/verify.js';
+import { generateCommand } from './generate.js';
 import {
   exportElectionPackage,
   importElectionPackage,
@@ -259,6 +260,17 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
           io.stdout(`${t(report.ok ? 'cli.verify.ok' : 'cli.verify.failed')}\n`);
           return report.ok ? 0 : 1;
         });
+      case 'generate': {
+        const { values } = parse(
+          rest,
+          { candidates: { type: 'string' }, statements: { type: 'string' }, slug: { type: 'string' }, seed: { type: 'string' } },
+          t,
+        );
+        return await withDb(io, async (db) => {
+          await migrateToLatest(db);
+          return generateCommand(db, values, { io, t });
+        });
+      }
       case undefined:
       case 'help':
       case '--help':

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, PostgresAdapter, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema.js';
 
@@ -12,6 +12,11 @@ export type DbKind = 'sqlite' | 'postgres';
 
 export function databaseKind(databaseUrl: string): DbKind {
   return databaseUrl.startsWith('sqlite:') ? 'sqlite' : 'postgres';
+}
+
+/** Whether an open database is PostgreSQL (for the few statements that differ by engine). */
+export function isPostgres(db: Db): boolean {
+  return db.getExecutor().adapter instanceof PostgresAdapter;
 }
 
 /** The file path of a `sqlite:` URL (`sqlite:./data/x.db`, `sqlite:///abs/x.db`, `sqlite::memory:`). */

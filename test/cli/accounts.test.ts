@@ -1,24 +1,31 @@
 import path from 'node:path';
-import SQLite from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { tempDir } from '../helpers/app.js';
-import { cliRunner } from '../helpers/cli.js';
+import { createDb, type Db } from '../../src/db/client.js';
+import { commandLine } from '../helpers/cli.js';
+import { createTestDatabase, tempDir, type TestDatabase } from '../helpers/database.js';
 import { fixtureText } from '../helpers/packages.js';
 import { writeFileSync } from 'node:fs';
 
 describe('concordo invite / create-admin', () => {
   let temp: ReturnType<typeof tempDir>;
-  let dbFile: string;
-  const run = cliRunner(() => `sqlite:${dbFile}`, { BASE_URL: 'https://concordo.example.org' });
+  let database: TestDatabase;
+  /** What the commands wrote, read back. */
+  let db: Db;
+  const run = (...argv: string[]) => commandLine(database.url, { BASE_URL: 'https://concordo.example.org' })(...argv);
 
   beforeEach(async () => {
     temp = tempDir();
-    dbFile = path.join(temp.dir, 'c.db');
+    database = await createTestDatabase();
+    db = createDb(database.url);
     const file = path.join(temp.dir, 'in.json');
     writeFileSync(file, fixtureText('small-election.json'));
     expect((await run('import', file)).code).toBe(0);
   });
-  afterEach(() => temp.remove());
+  afterEach(async () => {
+    await db.destroy();
+    await database.drop();
+    temp.remove();
+  });
 
   it('prints one candidate-id<TAB>link line per invitation with --print, and marks them invited', async () => {
     const result = await run('invite', 'vila-pequena-2028', '--print');
@@ -27,24 +34,21 @@ describe('concordo invite / create-admin', () => {
     expect(lines.map((l) => l.split('\t')[0])).toEqual(['ana', 'bruno', 'carla', 'davi']);
     for (const line of lines) expect(line.split('\t')[1]).toMatch(/^https:\/\/concordo\.example\.org\/candidate\/invitation\/[A-Za-z0-9_-]{43}$/);
     expect(result.stderr).toContain('4 invitations created, valid for 14 days.');
-    const db = new SQLite(dbFile, { readonly: true });
-    expect(db.prepare("select key, status from candidates where key = 'carla'").get()).toEqual({ key: 'carla', status: 'invited' });
+    expect(await db.selectFrom('candidates').select(['key', 'status']).where('key', '=', 'carla').executeTakeFirst()).toEqual({
+      key: 'carla',
+      status: 'invited',
+    });
     // Only hashes are stored: no link's token is in the database.
-    const hashes = db.prepare('select token_hash from invitations').all() as Array<{ token_hash: string }>;
+    const hashes = await db.selectFrom('invitations').select('token_hash').execute();
     for (const line of lines) expect(hashes.map((h) => h.token_hash)).not.toContain(line.split('/').at(-1));
-    db.close();
   });
 
   it('e-mails candidates with an address, in the election’s language, into the outbox without SMTP', async () => {
-    const db = new SQLite(dbFile);
-    db.prepare("update candidates set email = 'carla@example.org' where key = 'carla'").run();
-    db.close();
+    await db.updateTable('candidates').set({ email: 'carla@example.org' }).where('key', '=', 'carla').execute();
     const result = await run('invite', 'vila-pequena-2028', '--candidate', 'carla');
     expect(result.code).toBe(0);
     expect(result.stderr).toContain('Invitation for “carla”: e-mailed to carla@example.org.');
-    const check = new SQLite(dbFile, { readonly: true });
-    const mail = check.prepare('select to_address, subject, body_text from outbox').get() as Record<string, string>;
-    check.close();
+    const mail = await db.selectFrom('outbox').select(['to_address', 'subject', 'body_text']).executeTakeFirstOrThrow();
     // The election is in Brazil: Portuguese.
     expect(mail.to_address).toBe('carla@example.org');
     expect(mail.subject).toBe('Convite: responda ao questionário de Eleição de teste de Vila Pequena');

@@ -1,33 +1,50 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import SQLite from 'better-sqlite3';
+import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { cliRunner } from '../helpers/cli.js';
+import { createDb, sqlitePath, type Db } from '../../src/db/client.js';
+import { commandLine } from '../helpers/cli.js';
 import { fixtureText, loadFixture, packageWithTwentyFaults, TWENTY_FAULTS } from '../helpers/packages.js';
-import { tempDir } from '../helpers/app.js';
-
-/** Runs the command line in-process with its own database and captures what it prints. */
-const cli = (dbFile: string) => cliRunner(() => `sqlite:${dbFile}`);
+import { createTestDatabase, dumpTables, onPostgres, tamperWithHistory, tempDir, type TestDatabase } from '../helpers/database.js';
 
 const sha256 = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
 
+/** Opens the database for one look and closes it again (so SQLite's file is left as the commands left it). */
+async function inspect<T>(url: string, look: (db: Db) => Promise<T>): Promise<T> {
+  const db = createDb(url);
+  try {
+    return await look(db);
+  } finally {
+    await db.destroy();
+  }
+}
+
+/** Everything in the database; on SQLite also the file's bytes, which a refused import must not touch. */
+async function snapshot(url: string) {
+  const tables = await inspect(url, dumpTables);
+  return { tables, file: onPostgres ? null : sha256(sqlitePath(url)) };
+}
+
 describe('concordo import / export', () => {
   let temp: ReturnType<typeof tempDir>;
-  let dbFile: string;
-  let run: ReturnType<typeof cli>;
+  let database: TestDatabase;
+  let run: ReturnType<typeof commandLine>;
   const write = (name: string, content: unknown) => {
     const file = path.join(temp.dir, name);
     writeFileSync(file, typeof content === 'string' ? content : JSON.stringify(content, null, 2));
     return file;
   };
 
-  beforeEach(() => {
+  beforeEach(async () => {
     temp = tempDir();
-    dbFile = path.join(temp.dir, 'concordo.db');
-    run = cli(dbFile);
+    database = await createTestDatabase();
+    run = commandLine(database.url);
   });
-  afterEach(() => temp.remove());
+  afterEach(async () => {
+    await database.drop();
+    temp.remove();
+  });
 
   it.each(['small-election.json', 'demo-election.json'] as const)('round-trips %s losslessly', async (name) => {
     const file = write('in.json', fixtureText(name));
@@ -43,9 +60,9 @@ describe('concordo import / export', () => {
     expect(second.stdout).toBe(first.stdout);
   });
 
-  it('refuses a package with faults, names each, and leaves the database byte-identical', async () => {
+  it('refuses a package with faults, names each, and leaves the database as it was', async () => {
     expect((await run('import', write('ok.json', fixtureText('small-election.json')))).code).toBe(0);
-    const before = sha256(dbFile);
+    const before = await snapshot(database.url);
 
     const result = await run('import', write('bad.json', packageWithTwentyFaults()));
 
@@ -53,8 +70,9 @@ describe('concordo import / export', () => {
     expect(result.stderr).toContain(`Import refused: ${TWENTY_FAULTS.length} faults in`);
     for (const line of TWENTY_FAULTS) expect(result.stderr).toContain(`  ${line}\n`);
     expect(result.stderr).toContain('Nothing was written.');
-    expect(sha256(dbFile)).toBe(before);
-    expect(existsSync(`${dbFile}-wal`)).toBe(false);
+    expect(await snapshot(database.url)).toEqual(before);
+    // SQLite: not even a write-ahead log was left behind.
+    if (!onPostgres) expect(existsSync(`${sqlitePath(database.url)}-wal`)).toBe(false);
   });
 
   it('is idempotent: a second import of the same file changes nothing and records no history', async () => {
@@ -64,9 +82,8 @@ describe('concordo import / export', () => {
     const second = await run('import', file);
     expect(second.stdout).toContain('0 new history entries');
     expect((await run('export', 'vila-pequena-2028')).stdout).toBe(first);
-    const db = new SQLite(dbFile, { readonly: true });
-    expect(db.prepare('select count(*) as n from candidates').get()).toEqual({ n: 4 });
-    db.close();
+    const candidates = await inspect(database.url, (db) => db.selectFrom('candidates').select('id').execute());
+    expect(candidates).toHaveLength(4);
   });
 
   it('records changes to published answers in the hash-chained history, and refuses to erase it', async () => {
@@ -78,29 +95,29 @@ describe('concordo import / export', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('2 new history entries');
 
-    const db = new SQLite(dbFile);
-    const rows = db.prepare('select seq, old_value, new_value, new_justification from answer_history order by seq').all();
-    expect(rows).toEqual([
-      { seq: 1, old_value: 5, new_value: 2, new_justification: 'Mudei de ideia depois do debate.' },
-      { seq: 2, old_value: 4, new_value: null, new_justification: null },
-    ]);
-    // Append-only: the database itself refuses to change or delete history.
-    expect(() => db.prepare('update answer_history set new_value = 5').run()).toThrow(/append-only/);
-    expect(() => db.prepare('delete from answer_history').run()).toThrow(/append-only/);
-    db.close();
+    await inspect(database.url, async (db) => {
+      const rows = await db.selectFrom('answer_history').select(['seq', 'old_value', 'new_value', 'new_justification']).orderBy('seq').execute();
+      expect(rows).toEqual([
+        { seq: 1, old_value: 5, new_value: 2, new_justification: 'Mudei de ideia depois do debate.' },
+        { seq: 2, old_value: 4, new_value: null, new_justification: null },
+      ]);
+      // Append-only: the database itself refuses to change or delete history.
+      await expect(sql`update answer_history set new_value = 5`.execute(db)).rejects.toThrow(/append-only/);
+      await expect(sql`delete from answer_history`.execute(db)).rejects.toThrow(/append-only/);
+    });
 
     const verified = await run('verify');
     expect(verified.code).toBe(0);
     expect(verified.stdout).toContain('History of “vila-pequena-2028”: 2 entries, chain intact.');
 
     // A package that drops the candidate would erase public history: refused, nothing written.
-    const before = sha256(dbFile);
+    const before = await snapshot(database.url);
     const without = loadFixture('small-election.json');
     without.candidates.shift();
     const refused = await run('import', write('without.json', without));
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain('the candidate “ana” has a public change history and cannot be removed');
-    expect(sha256(dbFile)).toBe(before);
+    expect(await snapshot(database.url)).toEqual(before);
   });
 
   it('verify finds history edited behind the database’s back', async () => {
@@ -109,10 +126,7 @@ describe('concordo import / export', () => {
     changed.candidates[0]!.answers!.s1 = { value: 1 };
     await run('import', write('changed.json', changed));
 
-    const db = new SQLite(dbFile);
-    db.exec('drop trigger answer_history_no_update');
-    db.prepare('update answer_history set new_value = 5 where seq = 1').run();
-    db.close();
+    await tamperWithHistory(database.url, 'update answer_history set new_value = 5 where seq = 1');
 
     const result = await run('verify');
     expect(result.code).toBe(1);

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createDb, type Db } from '../../src/db/client.js';
 import { tempDir } from '../helpers/app.js';
-import { cliRunner } from '../helpers/cli.js';
+import { commandLine } from '../helpers/cli.js';
 import { fixtureText } from '../helpers/packages.js';
 
 /*
@@ -32,7 +32,7 @@ describe('concordo import-votes', () => {
     writeFileSync(target, content);
     return target;
   };
-  const run = cliRunner(() => `sqlite:${dbFile}`);
+  const run = commandLine(() => `sqlite:${dbFile}`);
   /** What the import wrote, without times, in a fixed order. */
   const state = async () => {
     const db: Db = createDb(`sqlite:${dbFile}`);

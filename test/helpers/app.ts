@@ -1,6 +1,3 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { pino, type Logger } from 'pino';
 import { createApp } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/config.js';
@@ -8,17 +5,12 @@ import { createDb, type Db } from '../../src/db/client.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
 import type { Clock } from '../../src/domain/clock.js';
 import { seededRandom } from '../../src/domain/fairness.js';
+import { createTestDatabase } from './database.js';
 
 /** A clock that stands still unless a test moves it. */
 export function fixedClock(iso = '2028-09-01T12:00:00.000Z'): Clock & { set(iso: string): void } {
   let now = new Date(iso);
   return { now: () => new Date(now), set: (next) => void (now = new Date(next)) };
-}
-
-/** A temporary folder removed when the returned function is called. */
-export function tempDir(): { dir: string; remove: () => void } {
-  const dir = mkdtempSync(path.join(tmpdir(), 'concordo-test-'));
-  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
 export interface TestContext {
@@ -29,13 +21,16 @@ export interface TestContext {
   close: () => Promise<void>;
 }
 
-/** A migrated database in a temporary file and an app over it (not listening). */
+/**
+ * A migrated database of its own (a temporary SQLite file, or a fresh
+ * PostgreSQL database when TEST_DATABASE_URL is set) and an app over it (not listening).
+ */
 export async function createTestContext(
   env: Record<string, string> = {},
   logger: Logger = pino({ level: 'silent' }),
 ): Promise<TestContext> {
-  const temp = tempDir();
-  const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: `sqlite:${path.join(temp.dir, 'test.db')}`, ...env });
+  const database = await createTestDatabase();
+  const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: database.url, ...env });
   const db = createDb(config.databaseUrl);
   await migrateToLatest(db);
   const clock = fixedClock();
@@ -47,7 +42,8 @@ export async function createTestContext(
     app,
     close: async () => {
       await db.destroy();
-      temp.remove();
+      await database.drop();
     },
   };
 }
+export { tempDir } from './database.js';

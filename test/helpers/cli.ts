@@ -1,14 +1,18 @@
 import { runCli } from '../../src/cli/main.js';
 
-/** Runs the command line in-process over a database and captures what it prints, in English. */
-export function cliRunner(databaseUrl: () => string, env: NodeJS.ProcessEnv = {}) {
+/**
+ * Runs command lines in-process against a database, in English, and captures
+ * what they print. The database address may be given late (a function), for
+ * tests that make a new database before each test.
+ */
+export function commandLine(databaseUrl: string | (() => string), env: NodeJS.ProcessEnv = {}) {
   return async (...argv: string[]) => {
     let stdout = '';
     let stderr = '';
     const code = await runCli(argv, {
       stdout: (text) => void (stdout += text),
       stderr: (text) => void (stderr += text),
-      env: { DATABASE_URL: databaseUrl(), LANG: 'en_US.UTF-8', ...env },
+      env: { DATABASE_URL: typeof databaseUrl === 'string' ? databaseUrl : databaseUrl(), LANG: 'en_US.UTF-8', ...env },
     });
     return { code, stdout, stderr };
   };

@@ -1,12 +1,12 @@
 import * as cheerio from 'cheerio';
-import SQLite from 'better-sqlite3';
 import request from 'supertest';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runCli } from '../../src/cli/main.js';
-import { sqlitePath } from '../../src/db/client.js';
+import { publishDraft, saveDraft } from '../../src/services/candidate-answers.js';
 import { writePackage } from '../../src/services/election-packages.js';
 import { acceptInvitation, csrfOf, inviteLink, logInAs, PASSWORD, signedInAdmin } from '../helpers/accounts.js';
 import { createTestContext, type TestContext } from '../helpers/app.js';
+import { commandLine } from '../helpers/cli.js';
+import { tamperWithHistory } from '../helpers/database.js';
 import { expectStrictHtmlPage } from '../helpers/html.js';
 import { loadFixture } from '../helpers/packages.js';
 
@@ -18,13 +18,8 @@ describe('the candidate area', () => {
   let ctx: TestContext;
   const election = 'vila-pequena-2028';
   const verify = async () => {
-    let out = '';
-    const code = await runCli(['verify'], {
-      stdout: (t) => void (out += t),
-      stderr: (t) => void (out += t),
-      env: { DATABASE_URL: ctx.config.databaseUrl, LANG: 'en_US.UTF-8' },
-    });
-    return { code, out };
+    const result = await commandLine(ctx.config.databaseUrl)('verify');
+    return { code: result.code, out: result.stdout + result.stderr };
   };
   const count = async (table: 'answers' | 'answer_drafts' | 'answer_history' | 'sessions') =>
     Number((await ctx.db.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
@@ -113,13 +108,49 @@ describe('the candidate area', () => {
     expect((await verify()).code).toBe(0);
 
     // Tampering with the history behind the database's back is found and named.
-    const raw = new SQLite(sqlitePath(ctx.config.databaseUrl));
-    raw.exec('drop trigger answer_history_no_update');
-    raw.prepare("update answer_history set new_justification = 'outra coisa'").run();
-    raw.close();
+    await tamperWithHistory(ctx.config.databaseUrl, "update answer_history set new_justification = 'outra coisa'");
     const tampered = await verify();
     expect(tampered.code).toBe(1);
     expect(tampered.out).toContain(`History of “${election}” is broken at entry 1: hash does not match content`);
+  });
+
+  it('keeps a seeded order of a race’s candidates when their rows change', async () => {
+    const order = async () => {
+      const $ = cheerio.load((await request(ctx.app).get(`/e/${election}/races/vereador?lang=en&seed=7`)).text);
+      return $('.candidates .candidate .ballot-name').map((_, el) => $(el).text()).get();
+    };
+    const before = await order();
+    // A new import gives carla the court's id: her row is rewritten (on PostgreSQL, moved on disk);
+    // the order drawn from seed 7 must not follow where rows happen to lie.
+    const pkg = loadFixture('small-election.json');
+    pkg.candidates.find((c) => c.id === 'carla')!.officialId = '250001234567';
+    expect((await writePackage(ctx, { pkg, actor: 'test' })).ok).toBe(true);
+    expect(await order()).toEqual(before);
+  });
+
+  it('chains publications that happen at the same moment one after the other', async () => {
+    // ana and davi have published (s1–s4 and s3–s4); each now changes two answers, both at once.
+    const ids = await ctx.db.selectFrom('candidates').select(['id', 'key']).where('key', 'in', ['ana', 'davi']).execute();
+    const statement = new Map(
+      (await ctx.db.selectFrom('statements').select(['id', 'key']).execute()).map((row) => [row.key, row.id]),
+    );
+    for (const { id } of ids) {
+      await saveDraft(ctx, {
+        candidateId: id,
+        answers: [
+          { statementId: statement.get('s3')!, value: 2, justification: null },
+          { statementId: statement.get('s4')!, value: 1, justification: null },
+        ],
+      });
+    }
+    // Open the connections first (PostgreSQL), so both transactions truly run side by side.
+    await Promise.all(ids.map(() => ctx.db.transaction().execute((trx) => trx.selectFrom('elections').select('id').execute())));
+    const outcomes = await Promise.all(ids.map(({ id }) => publishDraft(ctx, { candidateId: id, actor: 'candidate' })));
+    expect(outcomes.every((o) => o.ok)).toBe(true);
+    const seqs = await ctx.db.selectFrom('answer_history').select('seq').orderBy('seq').execute();
+    expect(seqs.map((r) => r.seq)).toEqual(Array.from({ length: seqs.length }, (_, i) => i + 1));
+    expect(seqs.length).toBeGreaterThanOrEqual(3);
+    expect((await verify()).code).toBe(0);
   });
 
   it('logs in and out, renewing the session at login and ending it at logout', async () => {
@@ -276,6 +307,11 @@ describe('the candidate area', () => {
     await signedInAdmin(ctx, admin, 'organizer@example.org');
     const list = await admin.get(`/admin/e/${election}/candidates?q=Davi`);
     expect(cheerio.load(list.text)('tbody tr').length).toBe(1);
+    // The search ignores case on every database (PostgreSQL's `like` alone would not).
+    for (const q of ['davi', 'RAMOS']) {
+      const found = cheerio.load((await admin.get(`/admin/e/${election}/candidates?q=${q}`)).text);
+      expect(found('tbody tr').length, q).toBe(1);
+    }
     const act = await admin.post(`/admin/e/${election}/candidates/davi/act`).type('form').send({ _csrf: csrfOf(list) });
     expect(act.status).toBe(303);
     const dashboard = cheerio.load((await admin.get('/candidate?lang=en')).text);

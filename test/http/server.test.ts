@@ -8,7 +8,7 @@ import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { startServer, type RunningServer } from '../../src/server.js';
-import { tempDir } from '../helpers/app.js';
+import { createTestDatabase, skipOnPostgres, tempDir } from '../helpers/database.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -44,7 +44,8 @@ describe('the server', () => {
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
   });
 
-  it('runs SQLite in WAL mode with foreign keys and synchronous=FULL', async () => {
+  it('runs SQLite in WAL mode with foreign keys and synchronous=FULL', async (test) => {
+    skipOnPostgres(test, 'these are SQLite PRAGMAs; PostgreSQL always enforces foreign keys, and its durability is the server’s configuration');
     const temp = tempDir();
     cleanups.push(temp.remove);
     const config = loadConfig({
@@ -65,9 +66,9 @@ describe('the server', () => {
   });
 
   it('starts as `npm start` does, with the demo election on first run, and stops cleanly on SIGTERM', async () => {
-    const temp = tempDir();
-    cleanups.push(temp.remove);
-    const server = startProcess({ PORT: '0', HOST: '127.0.0.1', DATABASE_URL: `sqlite:${path.join(temp.dir, 'c.db')}` });
+    const database = await createTestDatabase();
+    cleanups.push(database.drop);
+    const server = startProcess({ PORT: '0', HOST: '127.0.0.1', DATABASE_URL: database.url });
     cleanups.push(() => server.child.kill('SIGKILL'));
     const port = await server.listening;
     const base = `http://127.0.0.1:${port}`;
@@ -122,11 +123,11 @@ describe('the server', () => {
   });
 
   it('installs a working `concordo` command', async () => {
-    const temp = tempDir();
-    cleanups.push(temp.remove);
+    const database = await createTestDatabase();
+    cleanups.push(database.drop);
     const child = spawn(process.execPath, ['bin/concordo.js', 'migrate'], {
       cwd: root,
-      env: { PATH: process.env.PATH ?? '', LANG: 'en_US.UTF-8', DATABASE_URL: `sqlite:${path.join(temp.dir, 'c.db')}` },
+      env: { PATH: process.env.PATH ?? '', LANG: 'en_US.UTF-8', DATABASE_URL: database.url },
     });
     let stdout = '';
     child.stdout.on('data', (chunk: Buffer) => void (stdout += chunk.toString()));

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ElectionPackage, PackageCandidate } from '../../src/formats/election-package.js';
 import { writePackage } from '../../src/services/election-packages.js';
 import { createTestContext, tempDir, type TestContext } from '../helpers/app.js';
-import { cliRunner } from '../helpers/cli.js';
+import { commandLine } from '../helpers/cli.js';
 import { hasSharedData, readSharedCsv } from '../helpers/shared-data.js';
 
 /*
@@ -180,7 +180,7 @@ describe.skipIf(!available)('VozAtiva 2018: answers against later roll-call vote
     const linksFile = path.join(temp.dir, 'links.csv');
     writeFileSync(votesFile, stringify([['vote_id', 'date', 'chamber', 'bill', 'title', 'official_id', 'vote'], ...voteRows]));
     writeFileSync(linksFile, stringify([['statement_id', 'vote_id', 'direction', 'explanation'], ...LINKS.map((l) => [statementId(l.statement), l.vote, l.direction, l.explanation])]));
-    const imported = await cliRunner(() => ctx.config.databaseUrl)('import-votes', votesFile, linksFile, '--election', ELECTION);
+    const imported = await commandLine(() => ctx.config.databaseUrl)('import-votes', votesFile, linksFile, '--election', ELECTION);
     expect(imported.code, imported.stderr).toBe(0);
     importOutput = imported.stdout;
 

@@ -5,7 +5,11 @@ import type { CandidateRow } from '../schema.js';
 
 const STATUSES: readonly CandidateStatus[] = ['listed', 'invited', 'registered', 'published'];
 
-/** The candidates of a race, each with how many statements they answered (published answers). */
+/**
+ * The candidates of a race, each with how many statements they answered
+ * (published answers), in a fixed order (by id) that callers shuffle: a seeded
+ * order must not depend on where the database happens to keep the rows.
+ */
 export async function listRaceCandidates(db: Db, raceId: number): Promise<Array<Candidate & { answered: number }>> {
   const rows = await db
     .selectFrom('candidates')
@@ -19,6 +23,7 @@ export async function listRaceCandidates(db: Db, raceId: number): Promise<Array<
         .as('answered'),
     )
     .where('race_id', '=', raceId)
+    .orderBy('candidates.id')
     .execute();
   return rows.map((row) => ({
     ...toCandidate(row),

@@ -44,8 +44,18 @@ export interface HistoryAnswer {
   justification?: string | null | undefined;
 }
 
-/** Appends entries to an election's hash chain, continuing from its last entry. */
+/**
+ * Appends entries to an election's hash chain, continuing from its last entry.
+ * Call inside a transaction: it first writes to the election's row, so two
+ * transactions that extend one chain take turns (PostgreSQL holds the row lock,
+ * SQLite the write lock, until commit) instead of both continuing from the same entry.
+ */
 export async function historyWriter(trx: Db, electionId: number) {
+  await trx
+    .updateTable('elections')
+    .set((eb) => ({ data_version: eb.ref('data_version') }))
+    .where('id', '=', electionId)
+    .execute();
   const last = await trx
     .selectFrom('answer_history')
     .select(['seq', 'hash'])
