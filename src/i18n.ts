@@ -18,18 +18,32 @@ export type Params = Readonly<Record<string, string | number>>;
  * A key missing everywhere is returned as is, so a gap shows instead of breaking a page
  * (and a test fails on it: every key must exist in every locale).
  */
+/* Intl objects are costly to make and safe to share: one of each per locale. */
+const pluralRules = new Map<Locale, Intl.PluralRules>();
+const numberFormats = new Map<Locale, Intl.NumberFormat>();
+function pluralRulesFor(locale: Locale): Intl.PluralRules {
+  let rules = pluralRules.get(locale);
+  if (!rules) pluralRules.set(locale, (rules = new Intl.PluralRules(locale)));
+  return rules;
+}
+function numbers(locale: Locale): Intl.NumberFormat {
+  let format = numberFormats.get(locale);
+  if (!format) numberFormats.set(locale, (format = new Intl.NumberFormat(locale)));
+  return format;
+}
+
 export function translate(locale: Locale, key: string, params: Params = {}): string {
   const catalogue = catalogues[locale];
   let chosen = key;
   if (typeof params.count === 'number') {
-    const plural = `${key}.${new Intl.PluralRules(locale).select(params.count)}`;
+    const plural = `${key}.${pluralRulesFor(locale).select(params.count)}`;
     chosen = plural in catalogue ? plural : `${key}.other` in catalogue ? `${key}.other` : key;
   }
   const template = catalogue[chosen] ?? catalogues[DEFAULT_LOCALE][chosen] ?? key;
   return template.replace(/\{(\w+)\}/g, (whole, name: string) => {
     const value = params[name];
     if (value === undefined) return whole;
-    return typeof value === 'number' ? new Intl.NumberFormat(locale).format(value) : value;
+    return typeof value === 'number' ? numbers(locale).format(value) : value;
   });
 }
 
