@@ -1,11 +1,12 @@
 import helmet from 'helmet';
 
 /**
- * The strict policy for every page but embeds: same-origin scripts, styles and
- * images only, no framing, no inline code, no referrer beyond the origin.
+ * The content security policy of every page: same-origin scripts, styles and
+ * images only (images also from https), no inline code, no plugins. Pages
+ * differ only in who may frame them.
  */
-export const strictSecurity = helmet({
-  contentSecurityPolicy: {
+function contentSecurityPolicy(frameAncestors: readonly string[]) {
+  return {
     useDefaults: false,
     directives: {
       defaultSrc: ["'self'"],
@@ -17,13 +18,22 @@ export const strictSecurity = helmet({
       objectSrc: ["'none'"],
       baseUri: ["'none'"],
       formAction: ["'self'"],
-      frameAncestors: ["'none'"],
+      frameAncestors: [...frameAncestors],
       upgradeInsecureRequests: null,
     },
-  },
+  };
+}
+
+const shared = {
   crossOriginEmbedderPolicy: false,
-  referrerPolicy: { policy: 'strict-origin-when-cross-origin' },
+  referrerPolicy: { policy: 'strict-origin-when-cross-origin' as const },
   strictTransportSecurity: { maxAge: 31_536_000, includeSubDomains: true },
+};
+
+/** The strict policy for every page but embeds: nobody may frame them, no referrer beyond the origin. */
+export const strictSecurity = helmet({
+  ...shared,
+  contentSecurityPolicy: contentSecurityPolicy(["'none'"]),
   xFrameOptions: { action: 'deny' },
 });
 
@@ -33,27 +43,10 @@ export const strictSecurity = helmet({
  */
 export function embedSecurity(frameAncestors: readonly string[]) {
   return helmet({
-    contentSecurityPolicy: {
-      useDefaults: false,
-      directives: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'"],
-        styleSrc: ["'self'"],
-        imgSrc: ["'self'", 'data:', 'https:'],
-        fontSrc: ["'self'"],
-        connectSrc: ["'self'"],
-        objectSrc: ["'none'"],
-        baseUri: ["'none'"],
-        formAction: ["'self'"],
-        frameAncestors: [...frameAncestors],
-        upgradeInsecureRequests: null,
-      },
-    },
-    crossOriginEmbedderPolicy: false,
+    ...shared,
+    contentSecurityPolicy: contentSecurityPolicy(frameAncestors),
     crossOriginOpenerPolicy: false,
     crossOriginResourcePolicy: { policy: 'cross-origin' },
-    referrerPolicy: { policy: 'strict-origin-when-cross-origin' },
-    strictTransportSecurity: { maxAge: 31_536_000, includeSubDomains: true },
     xFrameOptions: false,
   });
 }
