@@ -97,3 +97,26 @@ describe('filters, the ballot card and self-declared identity', () => {
     expect(row).toEqual({ race_color: 'preta', race_color_source: 'self', gender_source: 'court', lgbt: 1, collective: 0 });
   });
 });
+
+describe('results of a large race', () => {
+  it('list the first hundred candidates, and all of them on request', async () => {
+    const ctx = await createTestContext();
+    try {
+      const pkg = loadFixture('small-election.json');
+      const template = pkg.candidates[1]!;
+      // 130 mayoral candidates with the same answers as Bruno: all tied at the same score.
+      pkg.candidates = Array.from({ length: 130 }, (_, i) => ({ ...template, id: `m${i}`, name: `Candidato ${i}`, ballotNumber: String(100 + i) }));
+      expect((await writePackage(ctx, { pkg, actor: 'test' })).ok).toBe(true);
+      const url = '/e/vila-pequena-2028/results?race=prefeito&a=12--&lang=en';
+      const first = cheerio.load((await request(ctx.app).get(url)).text);
+      expect(first('.ranking .match').length).toBe(100);
+      expect(first('.more a').text()).toBe('Show the other 30 candidates');
+      expect(first('.more a').attr('href')).toBe('/e/vila-pequena-2028/results?race=prefeito&a=12--&all=1&lang=en');
+      const all = cheerio.load((await request(ctx.app).get(first('.more a').attr('href')!)).text);
+      expect(all('.ranking .match').length).toBe(130);
+      expect(all('.more').length).toBe(0);
+    } finally {
+      await ctx.close();
+    }
+  });
+});

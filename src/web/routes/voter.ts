@@ -130,6 +130,8 @@ export function voterRouter(deps: AppDeps & { cache: ElectionCache }): Router {
           method,
           missing,
           filter,
+          showAll: req.query.all === '1',
+          showAllHref: withQuery(req.originalUrl, { all: '1', lang: null }),
           // Shared links lead to the full site, also from inside an embed.
           shareUrl: `${deps.config.baseUrl}${shareablePath(req).slice(prefix.length)}`,
           prefix,

@@ -105,9 +105,23 @@ export function quizView(
   };
 }
 
+/** How many candidates a results page lists before "show all". */
+export const RESULTS_SHOWN = 100;
+
 export function resultsView(
   result: Extract<MatchResult, { kind: 'matched' }>,
-  input: { locale: Locale; t: Translator; method: Method; missing: MissingPolicy; shareUrl: string; prefix?: string; filter?: CandidateFilter },
+  input: {
+    locale: Locale;
+    t: Translator;
+    method: Method;
+    missing: MissingPolicy;
+    shareUrl: string;
+    prefix?: string;
+    filter?: CandidateFilter;
+    /** Every candidate rather than the first RESULTS_SHOWN, and where the full list is. */
+    showAll?: boolean;
+    showAllHref?: string;
+  },
 ) {
   const { election, race, voter, outcome } = result;
   const partySlugs = new Map(result.election.detail.parties.map((p) => [p.id, p.slug]));
@@ -144,6 +158,11 @@ export function resultsView(
     party: partyOf(c.partyId, detail.parties),
     href: paths.candidate(detail.slug, c.key),
   });
+  // A large race (a city council can have a thousand candidates) lists the first hundred; one link shows all.
+  const rankedShown = outcome.results.filter((r) => shown(r.candidate, true));
+  const unrankedShown = outcome.unranked.filter((row) => shown(row, answeredAny(row)));
+  const rankedPage = input.showAll ? rankedShown : rankedShown.slice(0, RESULTS_SHOWN);
+  const unrankedPage = input.showAll ? unrankedShown : unrankedShown.slice(0, Math.max(0, RESULTS_SHOWN - rankedPage.length));
   return {
     title: `${t('results.title')} · ${raceLabel(race.race, locale)}`,
     election: { name: localize(detail.name, locale), href: paths.election(detail.slug) },
@@ -154,9 +173,10 @@ export function resultsView(
     methods: (['cityblock', 'euclidean', 'agreement'] as const).map((m) => ({ value: m, label: t(`method.${m}`), selected: m === input.method })),
     policies: (['penalty', 'neutral'] as const).map((m) => ({ value: m, label: t(`missing.${m}`), selected: m === input.missing })),
     topics,
-    hiddenByFilters:
-      outcome.results.filter((r) => !shown(r.candidate, true)).length + outcome.unranked.filter((row) => !shown(row, answeredAny(row))).length,
-    ranked: outcome.results.filter((r) => shown(r.candidate, true)).map((r) => ({
+    hiddenByFilters: outcome.results.length - rankedShown.length + outcome.unranked.length - unrankedShown.length,
+    moreCount: rankedShown.length - rankedPage.length + unrankedShown.length - unrankedPage.length,
+    showAllHref: input.showAllHref ?? null,
+    ranked: rankedPage.map((r) => ({
       ...candidateLink(race.candidates[r.candidate]!),
       rank: r.rank,
       tied: (rankCounts.get(r.rank) ?? 0) > 1,
@@ -166,7 +186,7 @@ export function resultsView(
         percent: score === null ? null : Math.floor(score + 0.5 + 1e-9),
       })),
     })),
-    unranked: outcome.unranked.filter((row) => shown(row, answeredAny(row))).map((row) => ({
+    unranked: unrankedPage.map((row) => ({
       ...candidateLink(race.candidates[row]!),
       reason: answeredAny(row) ? t('results.unrankedNoneOfYours') : t('results.unrankedNoAnswers'),
     })),
