@@ -8,8 +8,7 @@ import { NotFoundError } from '../errors.js';
 import { withQuery } from '../middleware/i18n.js';
 import { parsed, validate } from '../middleware/validate.js';
 import { ElectionParams, FilterQuery, filterFromQuery } from '../schemas/public.js';
-import { filterForm } from '../views/filters.js';
-import { distinctProfileValues } from '../../db/repositories/candidates.js';
+import { filterForm, profileValues } from '../views/filters.js';
 import { CardQuery, CompareQuery, ResultsQuery } from '../schemas/voter.js';
 import { cardView, compareView, quizView, resultsView } from '../views/voter.js';
 
@@ -120,7 +119,8 @@ export function voterRouter(deps: AppDeps & { cache: ElectionCache }): Router {
           query: filterQuery,
           filter,
           parties: result.election.detail.parties,
-          options: await distinctProfileValues(deps.db, result.election.detail.id),
+          // The race's own values, from memory: no query per results page.
+          options: profileValues(result.race.candidates),
           keep: { race: result.race.race.slug, a, w, m: query.data.m, miss: query.data.miss },
           t: res.locals.t,
         }),

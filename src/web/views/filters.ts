@@ -1,6 +1,6 @@
 import type { CandidateFilter } from '../../domain/candidate-filter.js';
 import { isFiltering } from '../../domain/candidate-filter.js';
-import type { Party } from '../../domain/election.js';
+import type { Candidate, Party } from '../../domain/election.js';
 import type { Translator } from '../../i18n.js';
 import type { FilterQuery } from '../schemas/public.js';
 import { raceColorLabel } from './public.js';
@@ -39,4 +39,10 @@ export function filterForm(input: {
     lgbt: query.lgbt === '1',
     collective: query.coll === '1',
   };
+}
+
+/** The self-declared values present among some candidates, sorted, for the filter menus. */
+export function profileValues(candidates: readonly Candidate[]): { genders: string[]; raceColors: string[] } {
+  const distinct = (values: Array<string | null>) => [...new Set(values.filter((v): v is string => v !== null))].sort();
+  return { genders: distinct(candidates.map((c) => c.profile.gender)), raceColors: distinct(candidates.map((c) => c.profile.raceColor)) };
 }
