@@ -38,6 +38,10 @@ export async function startServer(config: Config, logger: Logger = createLogger(
   const server = await new Promise<Server>((resolve, reject) => {
     const listening = app.listen(config.port, config.host, (error?: Error) => (error ? reject(error) : resolve(listening)));
   });
+  // Keep idle connections open longer than clients and proxies reuse them (Node's 5 s default races
+  // with keep-alive clients and resets their next request).
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   logger.info({ address: server.address(), url: config.baseUrl }, 'listening');
 
   let closing: Promise<void> | null = null;

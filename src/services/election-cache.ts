@@ -32,7 +32,8 @@ interface Entry {
  * another, the election is reloaded and its races are reloaded when next asked.
  */
 export class ElectionCache {
-  private readonly entries = new Map<string, Promise<Entry | null>>();
+  /** Per election: the version being served (or loaded) and its entry, shared by concurrent requests. */
+  private readonly entries = new Map<string, { version: number; id: number; entry: Promise<Entry | null> }>();
 
   constructor(private readonly db: Db) {}
 
@@ -63,14 +64,15 @@ export class ElectionCache {
       return null;
     }
     const cached = this.entries.get(slug);
-    if (cached) {
-      const entry = await cached;
-      if (entry && entry.snapshot.version === current.version && entry.snapshot.detail.id === current.id) return entry;
-    }
-    const loading = this.loadElection(slug, current.version);
-    this.entries.set(slug, loading);
-    loading.catch(() => this.entries.delete(slug));
-    return loading;
+    // Requests that see the same version share one load: after a publication, the
+    // first request starts the reload and the others wait for it.
+    if (cached && cached.version === current.version && cached.id === current.id) return cached.entry;
+    const entry = this.loadElection(slug, current.version);
+    this.entries.set(slug, { version: current.version, id: current.id, entry });
+    entry.catch(() => {
+      if (this.entries.get(slug)?.entry === entry) this.entries.delete(slug);
+    });
+    return entry;
   }
 
   private async loadElection(slug: string, version: number): Promise<Entry | null> {
