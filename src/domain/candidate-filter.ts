@@ -1,3 +1,5 @@
+import type { Candidate, Party } from './election.js';
+
 /**
  * Filters voters use to narrow lists of candidates (party, self-declared
  * gender and race/colour, LGBT+, collective candidacy, answered or not). They
@@ -33,4 +35,17 @@ export function matchesFilter(candidate: FilterableCandidate, filter: CandidateF
 
 export function isFiltering(filter: CandidateFilter): boolean {
   return Object.values(filter).some((value) => value !== undefined && value !== false);
+}
+
+/** A candidate as filters see it: party by slug, self-declared profile, whether they answered. */
+export function filterable(candidate: Candidate, input: { parties: readonly Party[]; answered: boolean }): FilterableCandidate {
+  const party = input.parties.find((p) => p.id === candidate.partyId);
+  return {
+    party: party?.slug ?? null,
+    gender: candidate.profile.gender,
+    raceColor: candidate.profile.raceColor,
+    lgbt: candidate.profile.lgbt,
+    collective: candidate.profile.collective,
+    answered: input.answered,
+  };
 }

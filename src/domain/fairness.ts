@@ -41,3 +41,8 @@ export function shuffle<T>(items: readonly T[], random: RandomSource): T[] {
   }
   return result;
 }
+
+/** A new 32-bit seed, for a fresh random order when the link fixes none. */
+export function newSeed(random: RandomSource): number {
+  return Math.floor(random() * 0x100000000);
+}

@@ -1,4 +1,4 @@
-import { seededRandom } from '../domain/fairness.js';
+import { seededRandom, newSeed } from '../domain/fairness.js';
 import {
   matchCandidates,
   type MatchOutcome,
@@ -139,7 +139,7 @@ export async function matchVoter(
   if (input.race === undefined && races.length !== 1) errors.unshift({ field: 'race', code: 'race_required', params: {} });
   else if (!found.race) errors.unshift({ field: 'race', code: 'unknown_race', params: { race: input.race ?? '' } });
   if (errors.length > 0 || !found.race) return { kind: 'invalid', election: found.election, voter, errors };
-  const seed = input.settings.seed ?? Math.floor(input.random() * 0x100000000);
+  const seed = input.settings.seed ?? newSeed(input.random);
   const outcome = matchCandidates(found.election.questionnaire, found.race.matrix, voter, {
     method: input.settings.method,
     missing: input.settings.missing,

@@ -32,11 +32,11 @@ export function tempDir(): { dir: string; remove: () => void } {
 }
 
 /** Skips a test about SQLite itself when the suite runs on PostgreSQL, printing why. */
-export function skipOnPostgres(test: VitestContext, reason: string): void {
+export function skipOnPostgres(context: VitestContext, reason: string): void {
   if (!onPostgres) return;
   // eslint-disable-next-line no-console
-  console.warn(`Skipped on PostgreSQL: “${test.task.name}”: ${reason}`);
-  test.skip(reason);
+  console.warn(`Skipped on PostgreSQL: “${context.task.name}”: ${reason}`);
+  context.skip(reason);
 }
 
 export interface TestDatabase {

@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import type { AppDeps } from '../../app.js';
-import { seededRandom, shuffle } from '../../domain/fairness.js';
+import { seededRandom, shuffle, newSeed } from '../../domain/fairness.js';
 import { localize } from '../../domain/locale.js';
 import type { ElectionCache } from '../../services/election-cache.js';
 import { candidatePage } from '../../services/public-pages.js';
@@ -26,7 +26,7 @@ export function embedRouter(deps: AppDeps & { cache: ElectionCache }): Router {
   router.get('/embed/e/:election/statements/:id', validate('params', StatementParams), validate('query', StatementQuery), async (_req, res) => {
     const params = parsed(res, 'params', StatementParams);
     const query = parsed(res, 'query', StatementQuery);
-    const seed = query.seed ?? Math.floor(deps.random() * 0x100000000);
+    const seed = query.seed ?? newSeed(deps.random);
     const page = await statementPage(deps.db, { election: params.election, statement: params.id, race: query.race, party: query.party, random: seededRandom(seed) });
     if (!page) throw new NotFoundError();
     const view = statementView(page, { locale: res.locals.locale, t: res.locals.t, baseUrl: deps.config.baseUrl, seed });
@@ -69,7 +69,7 @@ export function embedRouter(deps: AppDeps & { cache: ElectionCache }): Router {
     if (!matrix) throw new NotFoundError();
     const candidates = shuffle(
       matrix.rows.map((row) => row.candidate),
-      seededRandom(Math.floor(deps.random() * 0x100000000)),
+      seededRandom(newSeed(deps.random)),
     );
     const election = matrix.election.detail;
     res.render('embed/matrix', {
@@ -90,7 +90,7 @@ export function embedRouter(deps: AppDeps & { cache: ElectionCache }): Router {
   router.get('/embed/e/:election/elected', validate('params', ElectionParams), validate('query', ElectedQuery), async (_req, res) => {
     const params = parsed(res, 'params', ElectionParams);
     const query = parsed(res, 'query', ElectedQuery);
-    const seed = query.seed ?? Math.floor(deps.random() * 0x100000000);
+    const seed = query.seed ?? newSeed(deps.random);
     const page = await electedPage(deps.db, { ...params, ...query, random: seededRandom(seed), locale: res.locals.locale });
     if (!page) throw new NotFoundError();
     const view = electedView(page, { locale: res.locals.locale, t: res.locals.t, sort: query.sort, seed });

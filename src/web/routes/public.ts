@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import type { AppDeps } from '../../app.js';
-import { seededRandom } from '../../domain/fairness.js';
+import { seededRandom, newSeed } from '../../domain/fairness.js';
 import { candidatePage, electionOverview, electionsOverview, racePage } from '../../services/public-pages.js';
 import { NotFoundError } from '../errors.js';
 import { withQuery } from '../middleware/i18n.js';
@@ -18,7 +18,7 @@ import {
   TransparencyQuery,
 } from '../schemas/public.js';
 import type { ElectionCache } from '../../services/election-cache.js';
-import { matchesFilter } from '../../domain/candidate-filter.js';
+import { filterable, matchesFilter } from '../../domain/candidate-filter.js';
 import { distinctProfileValues } from '../../db/repositories/candidates.js';
 import { filterForm } from '../views/filters.js';
 import { PAGE_SIZE, raceTopicMatrix, statementPage, transparencyPage } from '../../services/transparency.js';
@@ -63,25 +63,14 @@ export function publicRouter(deps: AppDeps & { cache: ElectionCache }): Router {
       const filterQuery = FilterQuery.parse(req.query);
       const filter = filterFromQuery(filterQuery);
       // A fresh random order at every visit unless the link fixes one (SPEC §2).
-      const seed = query.seed ?? Math.floor(deps.random() * 0x100000000);
+      const seed = query.seed ?? newSeed(deps.random);
       const page = await racePage(deps.db, { ...params, random: seededRandom(seed) });
       const matrix = await raceTopicMatrix(deps.cache, params);
       if (!page || !matrix) throw new NotFoundError();
       res.set('Cache-Control', 'no-cache');
       const means = new Map(matrix.rows.map((row) => [row.candidate.id, row.means]));
-      const partySlugs = new Map(page.election.parties.map((p) => [p.id, p.slug]));
       const shown = page.candidates.filter((c) =>
-        matchesFilter(
-          {
-            party: c.partyId === null ? null : (partySlugs.get(c.partyId) ?? null),
-            gender: c.profile.gender,
-            raceColor: c.profile.raceColor,
-            lgbt: c.profile.lgbt,
-            collective: c.profile.collective,
-            answered: c.status === 'published',
-          },
-          filter,
-        ),
+        matchesFilter(filterable(c, { parties: page.election.parties, answered: c.status === 'published' }), filter),
       );
       res.render('pages/race', {
         ...raceView({ ...page, candidates: shown }, { locale: res.locals.locale, t: res.locals.t, seed }),
@@ -136,7 +125,7 @@ export function publicRouter(deps: AppDeps & { cache: ElectionCache }): Router {
       const query = parsed(res, 'query', StatementQuery);
       const filterQuery = FilterQuery.parse(req.query);
       const filter = filterFromQuery(filterQuery);
-      const seed = query.seed ?? Math.floor(deps.random() * 0x100000000);
+      const seed = query.seed ?? newSeed(deps.random);
       const page = await statementPage(deps.db, {
         election: params.election,
         statement: params.id,
@@ -165,7 +154,7 @@ export function publicRouter(deps: AppDeps & { cache: ElectionCache }): Router {
   router.get('/e/:election/elected', validate('params', ElectionParams), validate('query', ElectedQuery), async (_req, res) => {
     const params = parsed(res, 'params', ElectionParams);
     const query = parsed(res, 'query', ElectedQuery);
-    const seed = query.seed ?? Math.floor(deps.random() * 0x100000000);
+    const seed = query.seed ?? newSeed(deps.random);
     const page = await electedPage(deps.db, { ...params, ...query, random: seededRandom(seed), locale: res.locals.locale });
     if (!page) throw new NotFoundError();
     res.set('Cache-Control', 'no-cache');

@@ -1,5 +1,5 @@
 import { agreementMark } from '../../domain/comparison.js';
-import { matchesFilter, type CandidateFilter } from '../../domain/candidate-filter.js';
+import { filterable, matchesFilter, type CandidateFilter } from '../../domain/candidate-filter.js';
 import type { Answer, Candidate, Party } from '../../domain/election.js';
 import { fallbackLanguage, localize, type Locale } from '../../domain/locale.js';
 import type { Method, MissingPolicy, VoterAnswers } from '../../domain/matching.js';
@@ -124,22 +124,9 @@ export function resultsView(
   },
 ) {
   const { election, race, voter, outcome } = result;
-  const partySlugs = new Map(result.election.detail.parties.map((p) => [p.id, p.slug]));
   // Filters hide candidates from the lists; ranks and scores stay those of the whole race.
-  const shown = (row: number, answered: boolean) => {
-    const c = race.candidates[row]!;
-    return matchesFilter(
-      {
-        party: c.partyId === null ? null : (partySlugs.get(c.partyId) ?? null),
-        gender: c.profile.gender,
-        raceColor: c.profile.raceColor,
-        lgbt: c.profile.lgbt,
-        collective: c.profile.collective,
-        answered,
-      },
-      input.filter ?? {},
-    );
-  };
+  const shown = (row: number, answered: boolean) =>
+    matchesFilter(filterable(race.candidates[row]!, { parties: result.election.detail.parties, answered }), input.filter ?? {});
   if (!outcome.ok) throw new Error('results need a successful match');
   const { detail } = election;
   const { locale, t } = input;
