@@ -44,11 +44,16 @@ const configSchema = z
     JUSTIFICATION_MAX_LENGTH: z.coerce.number().int().min(100).max(10_000).default(1_500),
     LOGIN_MAX_FAILURES_PER_ACCOUNT: z.coerce.number().int().min(1).max(100_000).default(100),
     LOGIN_MAX_FAILURES_PER_IP: z.coerce.number().int().min(1).max(1_000_000).default(1_000),
+    INVITATION_MAX_FAILURES_PER_IP: z.coerce.number().int().min(1).max(1_000_000).default(20),
+    IMPORTS_PER_HOUR: z.coerce.number().int().min(1).max(100_000).default(30),
+    UPLOAD_MAX_MB: z.coerce.number().int().min(1).max(2_048).default(50),
+    ROSTER_UPLOAD_MAX_MB: z.coerce.number().int().min(1).max(2_048).default(300),
     EMBED_ALLOWED_ORIGINS: z
       .string()
       .regex(/^(\*|(https?:\/\/[^\s,]+)([\s,]+https?:\/\/[^\s,]+)*)$/, 'must be * or a list of http(s) origins')
       .default('*'),
     DATA_LICENSE: z.string().min(1).default('CC BY 4.0'),
+    PAGES_AT_ONCE: z.coerce.number().int().min(1).max(10_000).default(8),
     MATCH_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
     VOLUNTEER_MAX_HOLD: z.coerce.number().int().min(1).max(100).default(5),
     VOLUNTEER_HOLD_HOURS: z.coerce.number().int().min(1).max(720).default(48),
@@ -81,9 +86,19 @@ const configSchema = z
     justificationMaxLength: env.JUSTIFICATION_MAX_LENGTH,
     loginMaxFailuresPerAccount: env.LOGIN_MAX_FAILURES_PER_ACCOUNT,
     loginMaxFailuresPerIp: env.LOGIN_MAX_FAILURES_PER_IP,
+    /** Links (invitation, password reset, organizer set-up) that do not work, per address per hour. */
+    invitationMaxFailuresPerIp: env.INVITATION_MAX_FAILURES_PER_IP,
+    /** Uploads to the import forms per organizer per hour, whatever their outcome. */
+    importsPerHour: env.IMPORTS_PER_HOUR,
+    /** Largest election package or roll-call file accepted by the import forms. */
+    uploadMaxMb: env.UPLOAD_MAX_MB,
+    /** Largest electoral-court roster accepted by the import form. */
+    rosterUploadMaxMb: env.ROSTER_UPLOAD_MAX_MB,
     /** Sites allowed to frame the embeds (CSP frame-ancestors). */
     embedAllowedOrigins: env.EMBED_ALLOWED_ORIGINS.split(/[\s,]+/).filter(Boolean),
     dataLicense: env.DATA_LICENSE,
+    /** Page requests (GET/HEAD) served at once; the others wait their turn in arrival order. */
+    pagesAtOnce: env.PAGES_AT_ONCE,
     matchRatePerMinute: env.MATCH_RATE_PER_MINUTE,
     volunteerMaxHold: env.VOLUNTEER_MAX_HOLD,
     volunteerHoldHours: env.VOLUNTEER_HOLD_HOURS,

@@ -20,6 +20,8 @@ declare module 'express-serve-static-core' {
   }
 }
 
+const HOUR_MS = 60 * 60 * 1000;
+
 /** Cookie names: `__Host-` prefixed (Secure, Path=/, no Domain) wherever cookies are Secure. */
 export function cookieNames(config: Pick<Config, 'cookieSecure'>) {
   const prefix = config.cookieSecure ? '__Host-' : '';
@@ -41,6 +43,18 @@ export interface AccountMiddleware {
   stack: RequestHandler[];
   /** Counts failed logins per account and per address. Put before the login handler. */
   loginLimits: RequestHandler[];
+  /**
+   * Counts links (invitation, password reset, organizer set-up) that do not
+   * work, per address, so tokens cannot be guessed. Put before every handler
+   * that reads a link's token, from the address or from the link cookie.
+   */
+  linkLimit: RequestHandler;
+  /**
+   * Counts uploads to the import forms per organizer, whatever their outcome;
+   * over the limit, `refuse` answers (with a 429) before the upload is read.
+   * Put after the role check and before the upload is parsed.
+   */
+  importLimit(refuse: (req: Request, res: Response) => Promise<void>): RequestHandler;
   setSession(res: Response, token: string): void;
   clearSession(res: Response): void;
 }
@@ -94,7 +108,7 @@ export function accountMiddleware(deps: AuthDeps & { secret: string }): AccountM
 
   const failedLogins = (limit: number, key: (req: Request) => string) =>
     rateLimit({
-      windowMs: 60 * 60 * 1000,
+      windowMs: HOUR_MS,
       limit,
       skipSuccessfulRequests: true,
       standardHeaders: 'draft-8',
@@ -103,6 +117,33 @@ export function accountMiddleware(deps: AuthDeps & { secret: string }): AccountM
       handler: (_req, _res, next) => next(new AppError(429, 'too_many_attempts', 'error.tooManyLogins')),
       validate: { keyGeneratorIpFallback: false },
     });
+
+  // Only link problems count (unknown 404, used or expired 410): a weak password on the form behind a good link does not.
+  const linkLimit = rateLimit({
+    windowMs: HOUR_MS,
+    limit: config.invitationMaxFailuresPerIp,
+    skipSuccessfulRequests: true,
+    requestWasSuccessful: (_req, res) => res.statusCode !== 404 && res.statusCode !== 410,
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    handler: (_req, _res, next) => next(new AppError(429, 'too_many_link_attempts', 'error.tooManyLinkAttempts')),
+  });
+
+  // One count for every import form, so spreading uploads over the forms gains nothing.
+  const refusals = new WeakMap<Request, (req: Request, res: Response) => Promise<void>>();
+  const imports = rateLimit({
+    windowMs: HOUR_MS,
+    limit: config.importsPerHour,
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    keyGenerator: (req) => `user:${req.signedIn?.user.id ?? ''}`,
+    handler: async (req, res, next) => {
+      const refuse = refusals.get(req);
+      if (refuse) await refuse(req, res.status(429));
+      else next(new AppError(429, 'too_many_imports', 'error.tooManyRequests'));
+    },
+    validate: { keyGeneratorIpFallback: false },
+  });
 
   const emailOf = (req: Request) => {
     const email = (req.body as Record<string, unknown> | undefined)?.email;
@@ -121,6 +162,11 @@ export function accountMiddleware(deps: AuthDeps & { secret: string }): AccountM
       failedLogins(config.loginMaxFailuresPerIp, (req) => `ip:${req.ip ?? ''}`),
       failedLogins(config.loginMaxFailuresPerAccount, (req) => `account:${emailOf(req)}`),
     ],
+    linkLimit,
+    importLimit: (refuse) => (req, res, next) => {
+      refusals.set(req, refuse);
+      return imports(req, res, next);
+    },
     setSession: (res, token) =>
       res.cookie(names.session, token, cookieOptions(config, config.sessionAbsoluteHours * 3_600_000)),
     clearSession: (res) => res.clearCookie(names.session, cookieOptions(config)),

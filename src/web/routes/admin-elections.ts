@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { Router, type Request, type Response } from 'express';
+import { Router, type Request, type RequestHandler, type Response } from 'express';
 import multer from 'multer';
 import type { z } from 'zod';
 import type { AppDeps } from '../../app.js';
@@ -35,7 +35,6 @@ import {
 import { paths } from '../views/public.js';
 
 const PAGE = 100;
-const upload = (maxMb: number) => multer({ dest: tmpdir(), limits: { fileSize: maxMb * 1024 * 1024, files: 1, fields: 10 } }).single('file');
 
 /**
  * The organizer's election management (`/admin/…`): elections and their
@@ -519,7 +518,23 @@ export function adminElectionsRouter(deps: AppDeps & AuthDeps & { account: Accou
     });
   };
   router.get('/admin/e/:election/import', admin, (req, res) => importPage(req, res));
-  router.post('/admin/e/:election/import/package', admin, upload(50), async (req, res) => {
+  // Over the hour's limit, the page says so before the upload is read: nothing reaches the disk or the database.
+  const importLimit = deps.account.importLimit((req, res) =>
+    importPage(req, res, { errors: [t(res)('admin.error.tooManyImports', { max: deps.config.importsPerHour })] }),
+  );
+  /** Reads the one file of an import form to a temporary file; one over `maxMb` gets the page again with a 413. */
+  const upload = (maxMb: number): RequestHandler => {
+    const read = multer({ dest: tmpdir(), limits: { fileSize: maxMb * 1024 * 1024, files: 1, fields: 10 } }).single('file');
+    return (req, res, next) =>
+      read(req, res, (error: unknown) => {
+        if (error instanceof multer.MulterError && error.code === 'LIMIT_FILE_SIZE') {
+          importPage(req, res.status(413), { errors: [t(res)('admin.error.fileTooLarge', { max: maxMb })] }).catch(next);
+          return;
+        }
+        next(error);
+      });
+  };
+  router.post('/admin/e/:election/import/package', admin, importLimit, upload(deps.config.uploadMaxMb), async (req, res) => {
     const e = await election(req);
     const file = req.file;
     if (!file) return importPage(req, res.status(400), { errors: [t(res)('admin.error.noFile')] });
@@ -540,7 +555,7 @@ export function adminElectionsRouter(deps: AppDeps & AuthDeps & { account: Accou
       await rm(file.path, { force: true });
     }
   });
-  router.post('/admin/e/:election/import/tse', admin, upload(300), async (req, res) => {
+  router.post('/admin/e/:election/import/tse', admin, importLimit, upload(deps.config.rosterUploadMaxMb), async (req, res) => {
     const e = await election(req);
     const file = req.file;
     if (!file || file.size === 0) {

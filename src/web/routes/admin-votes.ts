@@ -11,9 +11,6 @@ import { parsed, validate } from '../middleware/validate.js';
 import { LinkFields, LinkParams, NewLinkForm, VotesParams, VotesQuery } from '../schemas/admin-votes.js';
 import { linkPath, votesPageView, votesPath, type LinkFormState } from '../views/admin-votes.js';
 
-/** Largest roll-call file accepted: a national chamber's term of votes is a few megabytes. */
-const MAX_FILE_BYTES = 50 * 1024 * 1024;
-
 /**
  * The organizers' roll-call pages (`/admin/e/:election/votes…`): the roll
  * calls and links of an election, the upload of votes.csv and links.csv (the
@@ -28,19 +25,28 @@ export function adminVotesRouter(deps: AppDeps & AuthDeps & { account: AccountMi
   router.use(base, deps.account.stack, requireRole(['admin'], '/admin/login'));
   const actor = (req: Request) => req.signedIn!.user.email;
 
-  const upload = multer({ storage: multer.memoryStorage(), limits: { fileSize: MAX_FILE_BYTES, files: 2, fields: 4, parts: 6 } }).fields([
+  // A national chamber's term of votes is a few megabytes: UPLOAD_MAX_MB (50 by default) leaves room.
+  const maxMb = deps.config.uploadMaxMb;
+  const upload = multer({ storage: multer.memoryStorage(), limits: { fileSize: maxMb * 1024 * 1024, files: 2, fields: 4, parts: 6 } }).fields([
     { name: 'votes', maxCount: 1 },
     { name: 'links', maxCount: 1 },
   ]);
-  // Multer's own errors carry no HTTP status: give them one.
+  // Multer's own errors carry no HTTP status: a file too large gets the page again with a 413, other faults a 400.
   const uploadFiles: RequestHandler = (req, res, next) =>
     upload(req, res, (error: unknown) => {
       if (error instanceof multer.MulterError) {
-        next(error.code === 'LIMIT_FILE_SIZE' ? new AppError(413, 'payload_too_large', 'error.payloadTooLarge') : new AppError(400, 'bad_request', 'error.badRequest'));
+        if (error.code !== 'LIMIT_FILE_SIZE') return next(new AppError(400, 'bad_request', 'error.badRequest'));
+        const { election } = parsed(res, 'params', VotesParams);
+        page(res, { election, form: { errors: [res.locals.t('admin.error.fileTooLarge', { max: maxMb })] }, status: 413 }).catch(next);
         return;
       }
       next(error);
     });
+  // Over the hour's limit, the page says so before the files are read.
+  const importLimit = deps.account.importLimit(async (_req, res) => {
+    const { election } = parsed(res, 'params', VotesParams);
+    await page(res, { election, form: { errors: [res.locals.t('admin.error.tooManyImports', { max: deps.config.importsPerHour })] }, status: 429 });
+  });
 
   const page = async (
     res: Response,
@@ -56,7 +62,7 @@ export function adminVotesRouter(deps: AppDeps & AuthDeps & { account: AccountMi
     await page(res, { election: parsed(res, 'params', VotesParams).election, notice: parsed(res, 'query', VotesQuery).done });
   });
 
-  router.post(`${base}/import`, validate('params', VotesParams), uploadFiles, async (req, res) => {
+  router.post(`${base}/import`, validate('params', VotesParams), importLimit, uploadFiles, async (req, res) => {
     const { election } = parsed(res, 'params', VotesParams);
     const files = (req.files ?? {}) as Record<string, Express.Multer.File[] | undefined>;
     const [votes] = files.votes ?? [];

@@ -42,7 +42,8 @@ export function adminRouter(deps: AppDeps & AuthDeps & { account: AccountMiddlew
     res.redirect(303, '/admin/login');
   });
 
-  router.get(`${ADMIN_SETUP_PATH}/:token`, async (req, res) => {
+  // Set-up links count towards the same limit of links that do not work as invitations.
+  router.get(`${ADMIN_SETUP_PATH}/:token`, account.linkLimit, async (req, res) => {
     const params = TokenParams.safeParse(req.params);
     const link = await openLink(deps, params.success ? params.data.token : null, ['admin']);
     if (!link.ok || !params.success) {
@@ -57,12 +58,12 @@ export function adminRouter(deps: AppDeps & AuthDeps & { account: AccountMiddlew
     res.redirect(303, ADMIN_SETUP_PATH);
   });
   const token = (req: Request) => (req.cookies as Record<string, string | undefined>)[names.link];
-  router.get(ADMIN_SETUP_PATH, async (req, res) => {
+  router.get(ADMIN_SETUP_PATH, account.linkLimit, async (req, res) => {
     const link = await openLink(deps, token(req), ['admin']);
     if (!link.ok) throw new AppError(link.problem === 'unknown' ? 404 : 410, link.problem, `link.${link.problem}.message`);
     res.render('candidate/password', { title: res.locals.t('password.adminTitle'), action: ADMIN_SETUP_PATH });
   });
-  router.post(ADMIN_SETUP_PATH, async (req, res) => {
+  router.post(ADMIN_SETUP_PATH, account.linkLimit, async (req, res) => {
     const input = PasswordForm.safeParse(req.body ?? {});
     if (!input.success) throw new AppError(400, 'bad_request', 'error.badRequest');
     const result = await setPasswordFromLink(deps, { token: token(req), ...input.data, purposes: ['admin'] });

@@ -74,10 +74,13 @@ export function candidateRouter(deps: AppDeps & AuthDeps & { account: AccountMid
     res.redirect(303, '/candidate/login');
   });
 
-  /* Links: the token moves from the address into a short-lived cookie, then the form asks for a password. */
+  /*
+   * Links: the token moves from the address into a short-lived cookie, then the form asks for a password.
+   * Every step that reads a token counts the links that do not work (a cookie can be forged as easily as an address).
+   */
 
   const arriveByLink = (path: string, next: string, purposes: Parameters<typeof openLink>[2]) =>
-    router.get(`${path}/:token`, async (req, res) => {
+    router.get(`${path}/:token`, account.linkLimit, async (req, res) => {
       const params = TokenParams.safeParse(req.params);
       const link = await openLink(deps, params.success ? params.data.token : null, purposes);
       if (!link.ok) return linkProblemPage(res, link.problem);
@@ -107,8 +110,8 @@ export function candidateRouter(deps: AppDeps & AuthDeps & { account: AccountMid
       status,
     );
   };
-  router.get('/candidate/welcome', (req, res) => welcomePage(req, res));
-  router.post('/candidate/welcome', async (req, res) => {
+  router.get('/candidate/welcome', account.linkLimit, (req, res) => welcomePage(req, res));
+  router.post('/candidate/welcome', account.linkLimit, async (req, res) => {
     const parsed = WelcomeForm.safeParse(req.body ?? {});
     if (!parsed.success) {
       const email = typeof req.body?.email === 'string' ? req.body.email : '';
@@ -140,8 +143,8 @@ export function candidateRouter(deps: AppDeps & AuthDeps & { account: AccountMid
     if (!link.ok) return linkProblemPage(res, link.problem);
     return render(res, 'candidate/password', { title: res.locals.t('password.title'), action: '/candidate/password', ...extra }, status);
   };
-  router.get('/candidate/password', (req, res) => passwordPage(req, res));
-  router.post('/candidate/password', async (req, res) => {
+  router.get('/candidate/password', account.linkLimit, (req, res) => passwordPage(req, res));
+  router.post('/candidate/password', account.linkLimit, async (req, res) => {
     const input = form(PasswordForm, req);
     const result = await setPasswordFromLink(deps, { token: linkToken(req), ...input, purposes: ['reset'] });
     if (!result.ok) {
