@@ -56,6 +56,8 @@ export interface RaceTable {
   position: number;
   /** `<SG_UE>:<CD_CARGO>` for races from the electoral court's roster. */
   source_key: string | null;
+  /** Raised whenever what the race's candidates publish changes; caches compare it. */
+  answers_version: Generated<number>;
 }
 
 export interface PartyTable {

@@ -1,7 +1,7 @@
 import type { Db } from '../db/client.js';
 import { findCandidate } from '../db/repositories/candidates.js';
 import { listAnswerRows, listDrafts, replaceDrafts, type DraftAnswer } from '../db/repositories/drafts.js';
-import { bumpDataVersion, findElectionDetail } from '../db/repositories/elections.js';
+import { bumpRaceVersion, findElectionDetail } from '../db/repositories/elections.js';
 import { historyWriter } from '../db/repositories/history.js';
 import type { Clock } from '../domain/clock.js';
 import type { Candidate, ElectionDetail } from '../domain/election.js';
@@ -113,7 +113,7 @@ export async function publishDraft(
     if (!wasPublished) {
       await trx.updateTable('candidates').set({ status: 'published', published_at: now, updated_at: now }).where('id', '=', input.candidateId).execute();
     }
-    await bumpDataVersion(trx, state.election.id);
+    await bumpRaceVersion(trx, state.candidate.raceId);
     return { ok: true, changes, historyEntries: history.appended() } as const;
   });
 }
@@ -136,24 +136,32 @@ export async function saveProfile(
     collective: boolean | null;
   },
 ): Promise<void> {
-  const current = await deps.db.selectFrom('candidates').select(['gender', 'gender_source', 'race_color', 'race_color_source']).where('id', '=', input.candidateId).executeTakeFirstOrThrow();
-  // Leaving a field empty keeps the court's value (marked as such); declaring one makes it the candidate's.
-  const gender = input.gender ?? (current.gender_source === 'court' ? current.gender : null);
-  const raceColor = input.raceColor ?? (current.race_color_source === 'court' ? current.race_color : null);
-  await deps.db
-    .updateTable('candidates')
-    .set({
-      bio: input.bio,
-      links: input.links.length > 0 ? JSON.stringify(input.links) : null,
-      photo_url: input.photoUrl,
-      gender,
-      gender_source: input.gender !== null ? 'self' : gender === null ? null : 'court',
-      race_color: raceColor,
-      race_color_source: input.raceColor !== null ? 'self' : raceColor === null ? null : 'court',
-      lgbt: input.lgbt === null ? null : input.lgbt ? 1 : 0,
-      collective: input.collective === null ? null : input.collective ? 1 : 0,
-      updated_at: deps.clock.now().toISOString(),
-    })
-    .where('id', '=', input.candidateId)
-    .execute();
+  await deps.db.transaction().execute(async (trx) => {
+    const current = await trx
+      .selectFrom('candidates')
+      .select(['race_id', 'gender', 'gender_source', 'race_color', 'race_color_source'])
+      .where('id', '=', input.candidateId)
+      .executeTakeFirstOrThrow();
+    // Leaving a field empty keeps the court's value (marked as such); declaring one makes it the candidate's.
+    const gender = input.gender ?? (current.gender_source === 'court' ? current.gender : null);
+    const raceColor = input.raceColor ?? (current.race_color_source === 'court' ? current.race_color : null);
+    await trx
+      .updateTable('candidates')
+      .set({
+        bio: input.bio,
+        links: input.links.length > 0 ? JSON.stringify(input.links) : null,
+        photo_url: input.photoUrl,
+        gender,
+        gender_source: input.gender !== null ? 'self' : gender === null ? null : 'court',
+        race_color: raceColor,
+        race_color_source: input.raceColor !== null ? 'self' : raceColor === null ? null : 'court',
+        lgbt: input.lgbt === null ? null : input.lgbt ? 1 : 0,
+        collective: input.collective === null ? null : input.collective ? 1 : 0,
+        updated_at: deps.clock.now().toISOString(),
+      })
+      .where('id', '=', input.candidateId)
+      .execute();
+    // Results show and filter by the profile: caches reload the race.
+    await bumpRaceVersion(trx, current.race_id);
+  });
 }

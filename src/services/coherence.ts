@@ -1,6 +1,5 @@
 import type { Db } from '../db/client.js';
 import { findElectedCandidates, listPublishedAnswersOf } from '../db/repositories/candidates.js';
-import { findElectionDetail } from '../db/repositories/elections.js';
 import { listLinks, listRollCalls, listVotes } from '../db/repositories/roll-calls.js';
 import {
   assessCoherence,
@@ -11,6 +10,7 @@ import {
 } from '../domain/coherence.js';
 import type { Answer, Candidate, ElectionDetail, Party, Statement } from '../domain/election.js';
 import { shuffle, type RandomSource } from '../domain/fairness.js';
+import type { PageSource } from './election-cache.js';
 import { rankWithTies } from '../domain/matching.js';
 
 /*
@@ -58,8 +58,8 @@ export interface ElectionCoherence {
 }
 
 /** The coherence of every elected candidate of an election; null when there is no such election. */
-export async function electionCoherence(db: Db, slug: string): Promise<ElectionCoherence | null> {
-  const election = await findElectionDetail(db, slug);
+export async function electionCoherence({ db, cache }: PageSource, slug: string): Promise<ElectionCoherence | null> {
+  const election = await cache.detail(slug);
   if (!election) return null;
   const candidates = await findElectedCandidates(db, election.id);
   return { election, ...(await assess(db, election, candidates)) };
@@ -134,10 +134,10 @@ export interface ElectedPage extends ElectionCoherence {
  * or the party asked for, does not exist.
  */
 export async function electedPage(
-  db: Db,
+  source: PageSource,
   input: { election: string; party?: string | undefined; sort?: ElectedSort | undefined; random: RandomSource; locale: string },
 ): Promise<ElectedPage | null> {
-  const coherence = await electionCoherence(db, input.election);
+  const coherence = await electionCoherence(source, input.election);
   if (!coherence) return null;
   const party = input.party === undefined ? null : (coherence.election.parties.find((p) => p.slug === input.party) ?? null);
   if (input.party !== undefined && !party) return null;

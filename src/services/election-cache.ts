@@ -1,5 +1,5 @@
 import type { Db } from '../db/client.js';
-import { findElectionDetail, findElectionVersion } from '../db/repositories/elections.js';
+import { findElectionDetail, findElectionVersion, findRaceVersion } from '../db/repositories/elections.js';
 import { loadRaceAnswers } from '../db/repositories/race-answers.js';
 import type { Candidate, ElectionDetail, Race } from '../domain/election.js';
 import type { CandidateMatrix, MatchQuestionnaire } from '../domain/matching.js';
@@ -13,6 +13,12 @@ export interface ElectionSnapshot {
   statementIndex: ReadonlyMap<string, number>;
 }
 
+/** What the public pages read through: the database, and elections from the cache over it. */
+export interface PageSource {
+  db: Db;
+  cache: ElectionCache;
+}
+
 /** One race: its candidates (matrix rows) and their published answers, packed. */
 export interface RaceSnapshot {
   race: Race;
@@ -22,14 +28,18 @@ export interface RaceSnapshot {
 
 interface Entry {
   snapshot: ElectionSnapshot;
-  races: Map<number, Promise<RaceSnapshot>>;
+  /** Per race: the answers version being served (or loaded), shared by concurrent requests. */
+  races: Map<number, { version: number; snapshot: Promise<RaceSnapshot> }>;
 }
 
 /**
  * Elections and their races' answers held in memory, so matching a race costs
- * arithmetic only. Each request makes one small query (the election's data
- * version); when an import or a publication has raised it, in this process or
- * another, the election is reloaded and its races are reloaded when next asked.
+ * arithmetic only. Each request makes one small query per level it reads: the
+ * election's data version, and for a race, the race's answers version. When
+ * an organizer's change or an import has raised the election's version (in
+ * this process or another), the election is reloaded and its races when next
+ * asked; a candidate's publication raises only their race's version, and only
+ * that race is reloaded.
  */
 export class ElectionCache {
   /** Per election: the version being served (or loaded) and its entry, shared by concurrent requests. */
@@ -42,19 +52,29 @@ export class ElectionCache {
     return (await this.entry(slug))?.snapshot ?? null;
   }
 
+  /** The election's topics, statements, races and parties, shared: callers must not change them. */
+  async detail(slug: string): Promise<ElectionDetail | null> {
+    return (await this.entry(slug))?.snapshot.detail ?? null;
+  }
+
   /** The election and one of its races (by slug), or null for either when missing. */
   async race(slug: string, raceSlug: string): Promise<{ election: ElectionSnapshot; race: RaceSnapshot | null } | null> {
     const entry = await this.entry(slug);
     if (!entry) return null;
     const race = entry.snapshot.detail.races.find((r) => r.slug === raceSlug);
     if (!race) return { election: entry.snapshot, race: null };
-    let loading = entry.races.get(race.id);
-    if (!loading) {
-      loading = this.loadRace(entry.snapshot, race);
-      entry.races.set(race.id, loading);
-      loading.catch(() => entry.races.delete(race.id));
+    const version = await findRaceVersion(this.db, race.id);
+    if (version === null) return { election: entry.snapshot, race: null };
+    let cached = entry.races.get(race.id);
+    if (!cached || cached.version !== version) {
+      const loading = this.loadRace(entry.snapshot, race);
+      cached = { version, snapshot: loading };
+      entry.races.set(race.id, cached);
+      loading.catch(() => {
+        if (entry.races.get(race.id)?.snapshot === loading) entry.races.delete(race.id);
+      });
     }
-    return { election: entry.snapshot, race: await loading };
+    return { election: entry.snapshot, race: await cached.snapshot };
   }
 
   private async entry(slug: string): Promise<Entry | null> {

@@ -1,5 +1,4 @@
 import type { Db } from '../db/client.js';
-import { findElectionDetail } from '../db/repositories/elections.js';
 import { readLinks, flag } from '../db/json-columns.js';
 import { listChanges } from '../db/repositories/transparency.js';
 import type { ElectionDetail } from '../domain/election.js';
@@ -139,10 +138,6 @@ export async function* csvRows(db: Db, election: ElectionDetail): AsyncGenerator
       }
     }
   }
-}
-
-export async function electionForData(db: Db, slug: string): Promise<ElectionDetail | null> {
-  return findElectionDetail(db, slug);
 }
 
 export async function changesPage(db: Db, election: ElectionDetail, page: number, pageSize: number) {

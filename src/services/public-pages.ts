@@ -1,9 +1,10 @@
 import type { Db } from '../db/client.js';
 import { countElectedCandidates, findCandidate, listCandidateHistory, listPublishedAnswers, listRaceCandidates } from '../db/repositories/candidates.js';
-import { countCandidatesByRaceAndStatus, findElectionDetail, listElections } from '../db/repositories/elections.js';
+import { countCandidatesByRaceAndStatus, listElections } from '../db/repositories/elections.js';
 import type { Answer, Candidate, Election, ElectionDetail, HistoryEntry, Race } from '../domain/election.js';
 import { shuffle, type RandomSource } from '../domain/fairness.js';
 import { responseRate, type ResponseRate } from '../domain/response-rate.js';
+import type { PageSource } from './election-cache.js';
 
 /* What the public pages show, read from the repositories; no request or response here. */
 
@@ -25,8 +26,8 @@ export interface ElectionOverview {
   elected: number;
 }
 
-export async function electionOverview(db: Db, slug: string): Promise<ElectionOverview | null> {
-  const election = await findElectionDetail(db, slug);
+export async function electionOverview({ db, cache }: PageSource, slug: string): Promise<ElectionOverview | null> {
+  const election = await cache.detail(slug);
   if (!election) return null;
   const [counts, elected] = await Promise.all([countCandidatesByRaceAndStatus(db, election.id), countElectedCandidates(db, election.id)]);
   return {
@@ -46,10 +47,10 @@ export interface RacePage {
 }
 
 export async function racePage(
-  db: Db,
+  { db, cache }: PageSource,
   input: { election: string; race: string; random: RandomSource },
 ): Promise<RacePage | null> {
-  const election = await findElectionDetail(db, input.election);
+  const election = await cache.detail(input.election);
   const race = election?.races.find((r) => r.slug === input.race);
   if (!election || !race) return null;
   const candidates = await listRaceCandidates(db, race.id);
@@ -69,8 +70,8 @@ export interface CandidatePage {
   history: HistoryEntry[];
 }
 
-export async function candidatePage(db: Db, input: { election: string; candidate: string }): Promise<CandidatePage | null> {
-  const election = await findElectionDetail(db, input.election);
+export async function candidatePage({ db, cache }: PageSource, input: { election: string; candidate: string }): Promise<CandidatePage | null> {
+  const election = await cache.detail(input.election);
   if (!election) return null;
   const candidate = await findCandidate(db, election.id, input.candidate);
   const race = candidate && election.races.find((r) => r.id === candidate.raceId);

@@ -1,12 +1,10 @@
-import type { Db } from '../db/client.js';
-import { findElectionDetail } from '../db/repositories/elections.js';
 import { countByDimension, listChanges, listModeration, listNotPublished, listStatementAnswers, type Dimension } from '../db/repositories/transparency.js';
 import type { ElectionDetail, Race, Statement } from '../domain/election.js';
 import { shuffle, type RandomSource } from '../domain/fairness.js';
 import { distribution, type DistributionRow } from '../domain/distribution.js';
 import { topicMeans } from '../domain/topic-matrix.js';
 import { matchesFilter, type CandidateFilter } from '../domain/candidate-filter.js';
-import type { ElectionCache } from './election-cache.js';
+import type { ElectionCache, PageSource } from './election-cache.js';
 
 /* What the statement, transparency and topic-matrix views show. */
 
@@ -22,10 +20,10 @@ export interface StatementPage {
 }
 
 export async function statementPage(
-  db: Db,
+  { db, cache }: PageSource,
   input: { election: string; statement: string; race?: string | undefined; party?: string | undefined; filter?: CandidateFilter; random: RandomSource },
 ): Promise<StatementPage | null> {
-  const election = await findElectionDetail(db, input.election);
+  const election = await cache.detail(input.election);
   const statement = election?.statements.find((s) => s.key === input.statement);
   if (!election || !statement) return null;
   const race = input.race === undefined ? null : (election.races.find((r) => r.slug === input.race) ?? null);
@@ -84,8 +82,8 @@ function rates(counts: Array<{ key: string | null; status: string; count: number
 
 export const PAGE_SIZE = 50;
 
-export async function transparencyPage(db: Db, input: { election: string; notAnsweredPage: number; changesPage: number }) {
-  const election = await findElectionDetail(db, input.election);
+export async function transparencyPage({ db, cache }: PageSource, input: { election: string; notAnsweredPage: number; changesPage: number }) {
+  const election = await cache.detail(input.election);
   if (!election) return null;
   const dimensions: Dimension[] = ['race', 'party', 'gender', 'race_color'];
   const [race, party, gender, raceColor] = await Promise.all(dimensions.map(async (d) => rates(await countByDimension(db, election.id, d))));

@@ -1,3 +1,4 @@
+import * as cheerio from 'cheerio';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCALES } from '../../src/domain/locale.js';
@@ -172,6 +173,20 @@ describe('public pages', () => {
     expect(res.text).not.toContain('<b onmouseover');
     expect($('h1').text()).toContain('<script>alert(1)</script>');
     expect($('.justification').first().text()).toBe('"><script>alert(2)</script>');
+  });
+
+  it('keeps a statement widget small: twenty answers, and a link to the rest in the same order', async () => {
+    const race = 'serra-azul-vereador';
+    const answeredHere = demo.candidates.filter((c) => c.race === race && c.answers?.s01 !== undefined).length;
+    expect(answeredHere).toBeGreaterThan(20);
+    const $ = cheerio.load((await get(`/embed/e/${demo.election.slug}/statements/s01?race=${race}&seed=7&lang=en`)).text);
+    expect($('ul.answers > li').length).toBe(20);
+    const more = $('main a').last();
+    expect(more.text()).toBe(`${answeredHere - 20} more answers on the full site`);
+    const full = cheerio.load((await get(new URL(more.attr('href')!).pathname + new URL(more.attr('href')!).search)).text);
+    const names = (doc: cheerio.CheerioAPI, selector: string) => doc(selector).map((_, a) => doc(a).text()).get();
+    // The widget's twenty are the first twenty of the full page, in the same seeded order.
+    expect(names(full, 'ul.answers > li:not(.missing) a:first-child').slice(0, 20)).toEqual(names($, 'ul.answers > li a:first-child'));
   });
 
   it('answers unknown API addresses with the JSON error shape', async () => {

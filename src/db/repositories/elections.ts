@@ -92,7 +92,22 @@ export async function findElectionVersion(db: Db, slug: string): Promise<{ id: n
   return row ? { id: row.id, version: row.data_version } : null;
 }
 
-/** Marks a change to what voters are matched against; call in the transaction that makes it. */
+/** The race's answers version, or null when there is no such race: the per-request check of a cached race. */
+export async function findRaceVersion(db: Db, raceId: number): Promise<number | null> {
+  const row = await db.selectFrom('races').select('answers_version').where('id', '=', raceId).executeTakeFirst();
+  return row?.answers_version ?? null;
+}
+
+/** Marks a change to what one race's candidates publish; call in the transaction that makes it. */
+export async function bumpRaceVersion(db: Db, raceId: number): Promise<void> {
+  await db
+    .updateTable('races')
+    .set((eb) => ({ answers_version: eb('answers_version', '+', 1) }))
+    .where('id', '=', raceId)
+    .execute();
+}
+
+/** Marks a change to what voters of every race are matched against; call in the transaction that makes it. */
 export async function bumpDataVersion(db: Db, electionId: number): Promise<void> {
   await db
     .updateTable('elections')

@@ -8,7 +8,7 @@ import { parsed, validate } from '../middleware/validate.js';
 import { ElectionParams } from '../schemas/public.js';
 import { MatchBody } from '../schemas/voter.js';
 import { listElections } from '../../db/repositories/elections.js';
-import { changesPage, electionForData, publicCandidates } from '../../services/open-data.js';
+import { changesPage, publicCandidates } from '../../services/open-data.js';
 import { electionCoherence } from '../../services/coherence.js';
 import { coherenceJson } from '../../services/coherence-data.js';
 import { z } from 'zod';
@@ -60,7 +60,7 @@ export function apiRouter(deps: AppDeps & { cache: ElectionCache }): Router {
   });
 
   router.get('/elections/:election', validate('params', ElectionParams), async (_req, res) => {
-    const election = await electionForData(deps.db, parsed(res, 'params', ElectionParams).election);
+    const election = await deps.cache.detail(parsed(res, 'params', ElectionParams).election);
     if (!election) throw new NotFoundError();
     const topicSlugs = new Map(election.topics.map((t) => [t.id, t.slug]));
     readable(res);
@@ -82,7 +82,7 @@ export function apiRouter(deps: AppDeps & { cache: ElectionCache }): Router {
   });
 
   router.get('/elections/:election/candidates', validate('params', ElectionParams), validate('query', RaceFilter), async (_req, res) => {
-    const election = await electionForData(deps.db, parsed(res, 'params', ElectionParams).election);
+    const election = await deps.cache.detail(parsed(res, 'params', ElectionParams).election);
     const { race } = parsed(res, 'query', RaceFilter);
     if (!election || (race !== undefined && !election.races.some((r) => r.slug === race))) throw new NotFoundError();
     const candidates = [];
@@ -92,14 +92,14 @@ export function apiRouter(deps: AppDeps & { cache: ElectionCache }): Router {
   });
 
   router.get('/elections/:election/changes', validate('params', ElectionParams), validate('query', PageQuery), async (_req, res) => {
-    const election = await electionForData(deps.db, parsed(res, 'params', ElectionParams).election);
+    const election = await deps.cache.detail(parsed(res, 'params', ElectionParams).election);
     if (!election) throw new NotFoundError();
     readable(res);
     res.json({ election: election.slug, ...(await changesPage(deps.db, election, parsed(res, 'query', PageQuery).page, 100)) });
   });
 
   router.get('/elections/:election/coherence', validate('params', ElectionParams), async (_req, res) => {
-    const coherence = await electionCoherence(deps.db, parsed(res, 'params', ElectionParams).election);
+    const coherence = await electionCoherence(deps, parsed(res, 'params', ElectionParams).election);
     if (!coherence) throw new NotFoundError();
     readable(res);
     res.json(coherenceJson(coherence));

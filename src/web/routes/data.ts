@@ -7,7 +7,7 @@ import { listElections } from '../../db/repositories/elections.js';
 import { localize } from '../../domain/locale.js';
 import type { ElectionCache } from '../../services/election-cache.js';
 import { exportElectionPackage, packageText } from '../../services/election-packages.js';
-import { CSV_COLUMNS, csvRows, electionForData } from '../../services/open-data.js';
+import { CSV_COLUMNS, csvRows } from '../../services/open-data.js';
 import { electionCoherence } from '../../services/coherence.js';
 import { COHERENCE_CSV_COLUMNS, coherenceCsvRows } from '../../services/coherence-data.js';
 import { AppError, NotFoundError } from '../errors.js';
@@ -51,7 +51,7 @@ export function dataRouter(deps: AppDeps & { cache: ElectionCache }): Router {
   // "-coherence" still has its answers at /data/<slug>.csv: without a match here the request falls through.
   router.get('/data/:election-coherence.csv', async (req, res, next) => {
     const params = ElectionFile.safeParse(req.params);
-    const coherence = params.success ? await electionCoherence(deps.db, params.data.election) : null;
+    const coherence = params.success ? await electionCoherence(deps, params.data.election) : null;
     if (!coherence) return next();
     res.set('Cache-Control', 'public, max-age=300');
     res.set('Access-Control-Allow-Origin', '*');
@@ -62,7 +62,7 @@ export function dataRouter(deps: AppDeps & { cache: ElectionCache }): Router {
     const params = DataFile.safeParse(req.params);
     if (!params.success) throw new NotFoundError();
     const [, slug, kind] = /^(.+)\.(csv|json)$/.exec(params.data.file)!;
-    const election = await electionForData(deps.db, slug!);
+    const election = await deps.cache.detail(slug!);
     if (!election) throw new NotFoundError();
     res.set('Cache-Control', 'public, max-age=300');
     res.set('Access-Control-Allow-Origin', '*');

@@ -19,6 +19,9 @@ import { withQuery } from '../middleware/i18n.js';
  * no cookies, links opening the full site in a new tab. The embedded quiz
  * lives with the voter's journey (routes/voter.ts).
  */
+/** Answers a statement widget lists before linking to the full site. */
+const EMBED_ANSWERS = 20;
+
 export function embedRouter(deps: AppDeps & { cache: ElectionCache }): Router {
   const router = Router();
   const layout = { layout: 'embed' };
@@ -27,20 +30,24 @@ export function embedRouter(deps: AppDeps & { cache: ElectionCache }): Router {
     const params = parsed(res, 'params', StatementParams);
     const query = parsed(res, 'query', StatementQuery);
     const seed = query.seed ?? newSeed(deps.random);
-    const page = await statementPage(deps.db, { election: params.election, statement: params.id, race: query.race, party: query.party, random: seededRandom(seed) });
+    const page = await statementPage(deps, { election: params.election, statement: params.id, race: query.race, party: query.party, random: seededRandom(seed) });
     if (!page) throw new NotFoundError();
     const view = statementView(page, { locale: res.locals.locale, t: res.locals.t, baseUrl: deps.config.baseUrl, seed });
+    // A widget stays small: the first answers in the seeded order, the rest on the full site.
+    const answered = view.answers.filter((a) => a.answered);
+    const more = answered.length - EMBED_ANSWERS;
     res.render('embed/statement', {
       ...view,
       ...layout,
-      siteHref: `${deps.config.baseUrl}${statementPath(params.election, params.id)}`,
-      answers: view.answers.filter((a) => a.answered),
+      siteHref: `${deps.config.baseUrl}${withQuery(statementPath(params.election, params.id), { race: query.race ?? null, party: query.party ?? null, seed: String(seed) })}`,
+      answers: answered.slice(0, EMBED_ANSWERS),
+      more: more > 0 ? res.locals.t('embed.moreAnswers', { count: more }) : null,
     });
   });
 
   router.get('/embed/e/:election/candidates/:id', validate('params', CandidateParams), async (_req, res) => {
     const params = parsed(res, 'params', CandidateParams);
-    const page = await candidatePage(deps.db, { election: params.election, candidate: params.id });
+    const page = await candidatePage(deps, { election: params.election, candidate: params.id });
     if (!page) throw new NotFoundError();
     const { candidate, election, race } = page;
     const party = election.parties.find((p) => p.id === candidate.partyId);
@@ -91,7 +98,7 @@ export function embedRouter(deps: AppDeps & { cache: ElectionCache }): Router {
     const params = parsed(res, 'params', ElectionParams);
     const query = parsed(res, 'query', ElectedQuery);
     const seed = query.seed ?? newSeed(deps.random);
-    const page = await electedPage(deps.db, { ...params, ...query, random: seededRandom(seed), locale: res.locals.locale });
+    const page = await electedPage(deps, { ...params, ...query, random: seededRandom(seed), locale: res.locals.locale });
     if (!page) throw new NotFoundError();
     const view = electedView(page, { locale: res.locals.locale, t: res.locals.t, sort: query.sort, seed });
     res.render('embed/elected', {

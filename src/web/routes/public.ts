@@ -38,7 +38,7 @@ export function publicRouter(deps: AppDeps & { cache: ElectionCache }): Router {
 
   router.get('/e/:election', validate('params', ElectionParams), async (_req, res) => {
     const params = parsed(res, 'params', ElectionParams);
-    const overview = await electionOverview(deps.db, params.election);
+    const overview = await electionOverview(deps, params.election);
     if (!overview) throw new NotFoundError();
     res.render('pages/election', {
       ...electionView(overview, res.locals.locale, res.locals.t),
@@ -64,7 +64,7 @@ export function publicRouter(deps: AppDeps & { cache: ElectionCache }): Router {
       const filter = filterFromQuery(filterQuery);
       // A fresh random order at every visit unless the link fixes one (SPEC §2).
       const seed = query.seed ?? newSeed(deps.random);
-      const page = await racePage(deps.db, { ...params, random: seededRandom(seed) });
+      const page = await racePage(deps, { ...params, random: seededRandom(seed) });
       const matrix = await raceTopicMatrix(deps.cache, params);
       if (!page || !matrix) throw new NotFoundError();
       res.set('Cache-Control', 'no-cache');
@@ -99,7 +99,7 @@ export function publicRouter(deps: AppDeps & { cache: ElectionCache }): Router {
 
   router.get('/e/:election/candidates/:id', validate('params', CandidateParams), async (_req, res) => {
     const params = parsed(res, 'params', CandidateParams);
-    const page = await candidatePage(deps.db, { election: params.election, candidate: params.id });
+    const page = await candidatePage(deps, { election: params.election, candidate: params.id });
     if (!page) throw new NotFoundError();
     const coherence = await candidateCoherence(deps.db, page);
     res.render('pages/candidate', {
@@ -126,7 +126,7 @@ export function publicRouter(deps: AppDeps & { cache: ElectionCache }): Router {
       const filterQuery = FilterQuery.parse(req.query);
       const filter = filterFromQuery(filterQuery);
       const seed = query.seed ?? newSeed(deps.random);
-      const page = await statementPage(deps.db, {
+      const page = await statementPage(deps, {
         election: params.election,
         statement: params.id,
         race: query.race,
@@ -155,7 +155,7 @@ export function publicRouter(deps: AppDeps & { cache: ElectionCache }): Router {
     const params = parsed(res, 'params', ElectionParams);
     const query = parsed(res, 'query', ElectedQuery);
     const seed = query.seed ?? newSeed(deps.random);
-    const page = await electedPage(deps.db, { ...params, ...query, random: seededRandom(seed), locale: res.locals.locale });
+    const page = await electedPage(deps, { ...params, ...query, random: seededRandom(seed), locale: res.locals.locale });
     if (!page) throw new NotFoundError();
     res.set('Cache-Control', 'no-cache');
     const kept = withQuery(electedPath(params.election), { party: query.party ?? null, sort: query.sort ?? null });
@@ -173,7 +173,7 @@ export function publicRouter(deps: AppDeps & { cache: ElectionCache }): Router {
     async (_req, res) => {
       const params = parsed(res, 'params', ElectionParams);
       const query = parsed(res, 'query', TransparencyQuery);
-      const page = await transparencyPage(deps.db, { election: params.election, notAnsweredPage: query.np, changesPage: query.cp });
+      const page = await transparencyPage(deps, { election: params.election, notAnsweredPage: query.np, changesPage: query.cp });
       if (!page) throw new NotFoundError();
       res.render(
         'pages/transparency',
