@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import compression from 'compression';
+import { admission } from './web/middleware/admission.js';
 import express, { type Express } from 'express';
 import { engine } from 'express-handlebars';
 import type { Logger } from 'pino';
@@ -101,6 +102,7 @@ export function createApp(deps: AppDeps): Express {
   const account = accountMiddleware({ ...deps, mailer });
   app.set('trust proxy', deps.config.trustProxy);
   app.use(healthRouter(deps));
+  app.use(admission(deps.config.pagesAtOnce));
   app.use('/api/v1', apiRouter({ ...deps, cache }));
   app.use(publicRouter({ ...deps, cache }));
   app.use(voterRouter({ ...deps, cache }));
