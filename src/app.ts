@@ -108,7 +108,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(voterRouter({ ...deps, cache }));
   app.use(embedRouter({ ...deps, cache }));
   app.use(dataRouter({ ...deps, cache }));
-  app.use(candidateRouter({ ...deps, mailer, account }));
+  app.use(candidateRouter({ ...deps, mailer, account, cache }));
   // Before adminRouter: it mounts the account stack on all of /admin, and the roll-call pages mount their own.
   app.use(adminVotesRouter({ ...deps, mailer, account }));
   app.use(adminRouter({ ...deps, mailer, account }));

@@ -23,19 +23,28 @@ export interface Questionnaire {
   unpublishedChanges: number;
 }
 
-export async function loadQuestionnaire(db: Db, candidateId: number): Promise<Questionnaire | null> {
+/**
+ * The candidate's questionnaire. `election` reads the election's questionnaire
+ * (by default from `db`; pages pass the cache's, which a national election
+ * needs: it holds every race).
+ */
+export async function loadQuestionnaire(
+  db: Db,
+  candidateId: number,
+  election: (slug: string) => Promise<ElectionDetail | null> = (slug) => findElectionDetail(db, slug),
+): Promise<Questionnaire | null> {
   const candidateRow = await db.selectFrom('candidates').innerJoin('elections', 'elections.id', 'candidates.election_id').select(['elections.slug', 'candidates.key']).where('candidates.id', '=', candidateId).executeTakeFirst();
   if (!candidateRow) return null;
-  const election = await findElectionDetail(db, candidateRow.slug);
-  const candidate = election && (await findCandidate(db, election.id, candidateRow.key));
-  if (!election || !candidate) return null;
+  const detail = await election(candidateRow.slug);
+  const candidate = detail && (await findCandidate(db, detail.id, candidateRow.key));
+  if (!detail || !candidate) return null;
   const drafts = await listDrafts(db, candidateId);
   const publishedRows = await listAnswerRows(db, candidateId);
   const published = new Map(
     publishedRows.map((r) => [r.statement_id, { statementId: r.statement_id, value: r.value, justification: r.justification }]),
   );
   const draft = drafts.length > 0 ? new Map(drafts.map((d) => [d.statementId, d])) : new Map(published);
-  return { election, candidate, draft, published, unpublishedChanges: countChanges(published, draft) };
+  return { election: detail, candidate, draft, published, unpublishedChanges: countChanges(published, draft) };
 }
 
 function same(a: DraftAnswer | undefined, b: DraftAnswer | undefined): boolean {

@@ -177,6 +177,9 @@ describe('the organizer area', () => {
       const one = cheerio.load((await post(page, `${page}/carla/invite`, {})).text);
       expect(one('input[type=url]').attr('value')).toMatch(/\/candidate\/invitation\/[A-Za-z0-9_-]{43}$/);
       expect(one('a[href^="https://wa.me/"]').length).toBe(1);
+      // The whole message reaches WhatsApp, with the link in it intact.
+      const shared = new URL(one('a[href^="https://wa.me/"]').attr('href')!).searchParams.get('text')!;
+      expect(shared).toContain(one('input[type=url]').attr('value')!);
       // carla is now invited; in the mayor race ana and bruno (published by the organizers' import) never were.
       const bulk = cheerio.load((await post(page, `/admin/e/${e}/invitations`, { race: 'prefeito' })).text);
       expect(bulk('input[type=url]').length).toBe(2);

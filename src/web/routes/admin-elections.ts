@@ -433,7 +433,7 @@ export function adminElectionsRouter(deps: AppDeps & AuthDeps & { account: Accou
     res.render('admin/invitations', {
       title: t(res)('admin.invitations.title'),
       nav: nav(e.slug, 'candidates', res),
-      invitations: outcome.invitations.map((i) => ({ ...i, message: t(res)('admin.invitations.message', { link: i.link }) })),
+      invitations: outcome.invitations.map((i) => ({ ...i, whatsapp: `https://wa.me/?text=${encodeURIComponent(t(res)('admin.invitations.message', { link: i.link }))}` })),
       skipped: outcome.skipped.length,
       locale: localeForCountry(e.country),
     });

@@ -18,6 +18,7 @@ import { INVITATION_PATH } from '../../services/invitations.js';
 import { AppError, NotFoundError } from '../errors.js';
 import { cookieNames, cookieOptions, requireRole, type AccountMiddleware } from '../middleware/auth.js';
 import { LoginForm, PasswordForm, ProfileForm, ResetForm, TokenParams, WelcomeForm } from '../schemas/accounts.js';
+import type { ElectionCache } from '../../services/election-cache.js';
 import {
   accountProblemView,
   dashboardView,
@@ -37,7 +38,7 @@ const RESET_PATH = '/candidate/reset';
  * questionnaire, preview, publication. Every page works without JavaScript;
  * every state change needs the session's CSRF token.
  */
-export function candidateRouter(deps: AppDeps & AuthDeps & { account: AccountMiddleware }): Router {
+export function candidateRouter(deps: AppDeps & AuthDeps & { account: AccountMiddleware; cache: ElectionCache }): Router {
   const router = Router();
   const { account, config } = deps;
   const names = cookieNames(config);
@@ -163,7 +164,7 @@ export function candidateRouter(deps: AppDeps & AuthDeps & { account: AccountMid
   const current = async (req: Request): Promise<{ state: Questionnaire; actor: string; acting: boolean }> => {
     const { user, session } = req.signedIn!;
     const candidateId = user.role === 'candidate' ? user.candidateId : session.actingCandidateId;
-    const state = candidateId === null ? null : await loadQuestionnaire(deps.db, candidateId);
+    const state = candidateId === null ? null : await loadQuestionnaire(deps.db, candidateId, (slug) => deps.cache.detail(slug));
     if (!state) throw new AppError(403, 'forbidden', 'error.forbidden');
     // The public history says an organizer acted; which one is in the audit log.
     return user.role === 'admin' ? { state, actor: 'organizer', acting: true } : { state, actor: 'candidate', acting: false };
