@@ -46,3 +46,13 @@ export function shuffle<T>(items: readonly T[], random: RandomSource): T[] {
 export function newSeed(random: RandomSource): number {
   return Math.floor(random() * 0x100000000);
 }
+
+/**
+ * The seed of the current minute: everyone who asks within one minute gets the
+ * same order, and the order changes every minute. For widgets, whose one
+ * address is loaded by every reader of a page: their responses can then be
+ * cached (here and by any cache in front) for up to a minute.
+ */
+export function minuteSeed(now: Date): number {
+  return Math.imul(Math.floor(now.getTime() / 60_000), 0x9e3779b1) >>> 0;
+}

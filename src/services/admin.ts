@@ -1,5 +1,5 @@
 import type { Db } from '../db/client.js';
-import { bumpDataVersion } from '../db/repositories/elections.js';
+import { bumpDataVersion, bumpRaceVersion } from '../db/repositories/elections.js';
 import type { Clock } from '../domain/clock.js';
 import { LOCALES, type LocalizedText } from '../domain/locale.js';
 
@@ -104,7 +104,7 @@ export async function moderate(
     .selectFrom('answers')
     .innerJoin('candidates', 'candidates.id', 'answers.candidate_id')
     .innerJoin('statements', 'statements.id', 'answers.statement_id')
-    .select(['answers.id', 'candidates.id as candidateId', 'statements.id as statementId'])
+    .select(['answers.id', 'candidates.id as candidateId', 'candidates.race_id as raceId', 'statements.id as statementId'])
     .where('candidates.election_id', '=', input.electionId)
     .where('candidates.key', '=', input.candidate)
     .where('statements.key', '=', input.statement)
@@ -116,6 +116,8 @@ export async function moderate(
       .set({ hidden_reason: input.action === 'hide' ? input.reason : null })
       .where('id', '=', target.id)
       .execute();
+    // Widgets kept for the race show justifications: they are rendered again.
+    await bumpRaceVersion(trx, target.raceId);
     await trx
       .insertInto('moderation_log')
       .values({

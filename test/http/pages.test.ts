@@ -2,6 +2,7 @@ import * as cheerio from 'cheerio';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCALES } from '../../src/domain/locale.js';
+import { publishDraft, saveDraft } from '../../src/services/candidate-answers.js';
 import { writePackage } from '../../src/services/election-packages.js';
 import { createTestContext, type TestContext } from '../helpers/app.js';
 import { expectStrictHtmlPage } from '../helpers/html.js';
@@ -187,6 +188,45 @@ describe('public pages', () => {
     const names = (doc: cheerio.CheerioAPI, selector: string) => doc(selector).map((_, a) => doc(a).text()).get();
     // The widget's twenty are the first twenty of the full page, in the same seeded order.
     expect(names(full, 'ul.answers > li:not(.missing) a:first-child').slice(0, 20)).toEqual(names($, 'ul.answers > li a:first-child'));
+  });
+
+  it('gives every reader of a widget the same order within a minute, a new one the next minute, and new answers at once', async () => {
+    const widget = `/embed/e/${demo.election.slug}/statements/s01?race=serra-azul-vereador&lang=en`;
+    const order = async () => {
+      const res = await get(widget);
+      expect(res.headers['cache-control']).toBe('public, max-age=60');
+      const $ = cheerio.load(res.text);
+      return $('ul.answers > li').map((_, li) => $(li).text()).get();
+    };
+    ctx.clock.set('2028-09-01T12:00:05.000Z');
+    const first = await order();
+    ctx.clock.set('2028-09-01T12:00:55.000Z');
+    expect(await order()).toEqual(first);
+    ctx.clock.set('2028-09-01T12:01:05.000Z');
+    const next = await order();
+    expect(next).not.toEqual(first);
+    // A reader (or a cache in front) that has this minute's widget gets a 304 without the body.
+    const tag = (await get(widget)).headers.etag as string;
+    expect(tag).toMatch(/^W\/"/);
+    const again = await get(widget, { 'If-None-Match': tag });
+    expect(again.status).toBe(304);
+    expect(again.text).toBe('');
+    // A candidate shown in the widget publishes a new justification: the next reader sees it.
+    const shownName = cheerio.load((await get(widget)).text)('ul.answers > li a').first().text();
+    const shown = demo.candidates.find((c) => (c.ballotName ?? c.name) === shownName)!;
+    const candidate = await ctx.db.selectFrom('candidates').select('id').where('key', '=', shown.id).executeTakeFirstOrThrow();
+    const answers = Object.entries(shown.answers!).map(([key, answer]) => ({ key, ...answer }));
+    const statements = await ctx.db.selectFrom('statements').select(['id', 'key']).execute();
+    await saveDraft(ctx, {
+      candidateId: candidate.id,
+      answers: answers.map((answer) => ({
+        statementId: statements.find((st) => st.key === answer.key)!.id,
+        value: answer.value,
+        justification: answer.key === 's01' ? 'Mudei de ideia e explico aqui.' : (answer.justification ?? null),
+      })),
+    });
+    expect((await publishDraft(ctx, { candidateId: candidate.id, actor: 'candidate' })).ok).toBe(true);
+    expect((await get(widget)).text).toContain('Mudei de ideia e explico aqui.');
   });
 
   it('answers unknown API addresses with the JSON error shape', async () => {

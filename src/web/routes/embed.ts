@@ -1,6 +1,6 @@
-import { Router } from 'express';
+import { Router, type Response } from 'express';
 import type { AppDeps } from '../../app.js';
-import { seededRandom, shuffle, newSeed } from '../../domain/fairness.js';
+import { minuteSeed, seededRandom, shuffle, newSeed } from '../../domain/fairness.js';
 import { localize } from '../../domain/locale.js';
 import type { ElectionCache } from '../../services/election-cache.js';
 import { candidatePage } from '../../services/public-pages.js';
@@ -13,6 +13,7 @@ import { statementPath, statementView, topicMatrixView } from '../views/transpar
 import { electedPage } from '../../services/coherence.js';
 import { electedPath, electedView } from '../views/coherence.js';
 import { withQuery } from '../middleware/i18n.js';
+import { ResponseCache, snapshotId, type CachedBody } from '../response-cache.js';
 
 /**
  * Widgets for other sites (`/embed/…`): their own small layout, framable,
@@ -26,23 +27,37 @@ export function embedRouter(deps: AppDeps & { cache: ElectionCache }): Router {
   const router = Router();
   const layout = { layout: 'embed' };
 
-  router.get('/embed/e/:election/statements/:id', validate('params', StatementParams), validate('query', StatementQuery), async (_req, res) => {
+  // Every reader of an article loads the same widget: within a minute they get the same
+  // order (unless the address fixes a seed), so the rendered widget is kept for them.
+  const widgets = new ResponseCache(32 * 1024 * 1024);
+  router.get('/embed/e/:election/statements/:id', validate('params', StatementParams), validate('query', StatementQuery), async (req, res) => {
     const params = parsed(res, 'params', StatementParams);
     const query = parsed(res, 'query', StatementQuery);
-    const seed = query.seed ?? newSeed(deps.random);
+    const seed = query.seed ?? minuteSeed(deps.clock.now());
+    res.set('Cache-Control', 'public, max-age=60');
+    // A race's snapshot changes whenever its candidates publish: it names the answers the widget shows.
+    const found = query.race === undefined ? null : await deps.cache.race(params.election, query.race);
+    const key = found?.race ? `${snapshotId(found.election)}:${snapshotId(found.race)}|${res.locals.locale}|${seed}|${req.originalUrl}` : null;
+    const cached = key === null ? undefined : widgets.get(key);
+    if (cached !== undefined) {
+      sendCached(res, cached);
+      return;
+    }
     const page = await statementPage(deps, { election: params.election, statement: params.id, race: query.race, party: query.party, random: seededRandom(seed) });
     if (!page) throw new NotFoundError();
     const view = statementView(page, { locale: res.locals.locale, t: res.locals.t, baseUrl: deps.config.baseUrl, seed });
     // A widget stays small: the first answers in the seeded order, the rest on the full site.
     const answered = view.answers.filter((a) => a.answered);
     const more = answered.length - EMBED_ANSWERS;
-    res.render('embed/statement', {
+    const html = await renderToString(res, 'embed/statement', {
       ...view,
       ...layout,
       siteHref: `${deps.config.baseUrl}${withQuery(statementPath(params.election, params.id), { race: query.race ?? null, party: query.party ?? null, seed: String(seed) })}`,
       answers: answered.slice(0, EMBED_ANSWERS),
       more: more > 0 ? res.locals.t('embed.moreAnswers', { count: more }) : null,
     });
+    if (key === null) res.type('html').send(html);
+    else sendCached(res, widgets.set(key, html));
   });
 
   router.get('/embed/e/:election/candidates/:id', validate('params', CandidateParams), async (_req, res) => {
@@ -110,4 +125,16 @@ export function embedRouter(deps: AppDeps & { cache: ElectionCache }): Router {
   });
 
   return router;
+}
+
+/** Renders a view to a string, to send or keep. */
+function renderToString(res: Response, view: string, data: Record<string, unknown>): Promise<string> {
+  return new Promise((resolve, reject) => {
+    res.render(view, data, (error: Error | null, html?: string) => (error ? reject(error) : resolve(html ?? '')));
+  });
+}
+
+/** Sends a kept response; Express answers 304 when the reader already has it. */
+function sendCached(res: Response, cached: CachedBody): void {
+  res.type('html').set('ETag', cached.etag).send(cached.body);
 }
