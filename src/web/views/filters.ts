@@ -41,8 +41,15 @@ export function filterForm(input: {
   };
 }
 
-/** The self-declared values present among some candidates, sorted, for the filter menus. */
+const profileValuesOf = new WeakMap<readonly Candidate[], { genders: string[]; raceColors: string[] }>();
+
+/** The self-declared values present among some candidates, sorted, for the filter menus (worked out once per list). */
 export function profileValues(candidates: readonly Candidate[]): { genders: string[]; raceColors: string[] } {
-  const distinct = (values: Array<string | null>) => [...new Set(values.filter((v): v is string => v !== null))].sort();
-  return { genders: distinct(candidates.map((c) => c.profile.gender)), raceColors: distinct(candidates.map((c) => c.profile.raceColor)) };
+  let values = profileValuesOf.get(candidates);
+  if (!values) {
+    const distinct = (all: Array<string | null>) => [...new Set(all.filter((v): v is string => v !== null))].sort();
+    values = { genders: distinct(candidates.map((c) => c.profile.gender)), raceColors: distinct(candidates.map((c) => c.profile.raceColor)) };
+    profileValuesOf.set(candidates, values);
+  }
+  return values;
 }

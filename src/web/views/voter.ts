@@ -1,5 +1,5 @@
 import { agreementMark } from '../../domain/comparison.js';
-import { filterable, matchesFilter, type CandidateFilter } from '../../domain/candidate-filter.js';
+import { filterable, isFiltering, matchesFilter, type CandidateFilter } from '../../domain/candidate-filter.js';
 import type { Answer, Candidate, Party } from '../../domain/election.js';
 import { fallbackLanguage, localize, type Locale } from '../../domain/locale.js';
 import type { Method, MissingPolicy, VoterAnswers } from '../../domain/matching.js';
@@ -125,8 +125,10 @@ export function resultsView(
 ) {
   const { election, race, voter, outcome } = result;
   // Filters hide candidates from the lists; ranks and scores stay those of the whole race.
-  const shown = (row: number, answered: boolean) =>
-    matchesFilter(filterable(race.candidates[row]!, { parties: result.election.detail.parties, answered }), input.filter ?? {});
+  const filter = input.filter ?? {};
+  const shown = isFiltering(filter)
+    ? (row: number, answered: boolean) => matchesFilter(filterable(race.candidates[row]!, { parties: result.election.detail.parties, answered }), filter)
+    : () => true;
   if (!outcome.ok) throw new Error('results need a successful match');
   const { detail } = election;
   const { locale, t } = input;
