@@ -3,6 +3,7 @@ import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writePackage } from '../../src/services/election-packages.js';
 import { createTestContext, type TestContext } from '../helpers/app.js';
+import { acceptInvitation, csrfOf, inviteLink, signedInAdmin } from '../helpers/accounts.js';
 import { loadFixture } from '../helpers/packages.js';
 
 /*
@@ -14,12 +15,12 @@ describe('hostile input', () => {
   let ctx: TestContext;
   let snapshot: () => Promise<string>;
   const tried: Record<string, number> = {};
+  const tables = ['elections', 'candidates', 'answers', 'answer_drafts', 'answer_history', 'users', 'sessions', 'invitations', 'audit_log', 'outbox'] as const;
 
   beforeAll(async () => {
     ctx = await createTestContext({ MATCH_RATE_PER_MINUTE: '1000000' });
     expect((await writePackage(ctx, { pkg: loadFixture('small-election.json'), actor: 'test' })).ok).toBe(true);
     snapshot = async () => {
-      const tables = ['elections', 'candidates', 'answers', 'answer_drafts', 'answer_history', 'users', 'sessions', 'invitations', 'audit_log', 'outbox'] as const;
       const counts = await Promise.all(tables.map(async (t) => Number((await ctx.db.selectFrom(t).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n)));
       const answers = await ctx.db.selectFrom('answers').select(['id', 'value', 'justification', 'hidden_reason']).orderBy('id').execute();
       return JSON.stringify({ counts, answers });
@@ -89,6 +90,45 @@ describe('hostile input', () => {
       { numRuns: 600 },
     );
     expect(await snapshot()).toBe(before);
+  });
+
+  it('POST forms with generated bodies and headers, signed in as a candidate and as an organizer', async () => {
+    const e = 'vila-pequena-2028';
+    const candidate = request.agent(ctx.app);
+    await acceptInvitation(candidate, await inviteLink(ctx, e, 'carla'), 'carla@example.org');
+    const organizer = request.agent(ctx.app);
+    await signedInAdmin(ctx, organizer, 'hostile-organizer@example.org');
+    const candidateToken = csrfOf(await candidate.get('/candidate/questionnaire'));
+    const organizerToken = csrfOf(await organizer.get(`/admin/e/${e}`));
+    const forms = [
+      { agent: candidate, token: candidateToken, paths: ['/candidate/questionnaire', '/candidate/profile', '/candidate/publish'] },
+      {
+        agent: organizer,
+        token: organizerToken,
+        paths: ['/admin/elections', `/admin/e/${e}/settings`, `/admin/e/${e}/topics`, `/admin/e/${e}/topics/t1`, `/admin/e/${e}/statements`, `/admin/e/${e}/statements/s1`, `/admin/e/${e}/statements/s1/move`, `/admin/e/${e}/races`, `/admin/e/${e}/races/prefeito`, `/admin/e/${e}/parties`, `/admin/e/${e}/candidates/ana/verify`, `/admin/e/${e}/candidates/ana/elected`, `/admin/e/${e}/moderation`],
+      },
+    ];
+    const keys = ['v_s1', 'v_s2', 'j_s1', 'j_s3', 'w_s1', 'bio', 'links', 'photoUrl', 'gender', 'raceColor', 'lgbt', 'collective', 'slug', 'name_pt-BR', 'name_en', 'text_pt-BR', 'context_es', 'topic', 'scale', 'key', 'office_pt-BR', 'district_pt-BR', 'abbreviation', 'minAnswers', 'questionnaireOpen', 'campaignPeriod', 'verified', 'elected', 'candidate', 'statement', 'reason', 'action', 'direction', 'date', 'country'];
+    // Header values a browser or a proxy could send: printable ASCII only (anything else is refused before it leaves the client).
+    const headerText = fc.string({ maxLength: 40, unit: fc.constantFrom(...'abcdefghijklmnopqrstuvwxyz0123456789-_;=,.*/ :"\''.split('')) });
+    const everything = [...tables, 'topics', 'statements', 'races', 'parties', 'moderation_log'] as const;
+    const state = async () => JSON.stringify(await Promise.all(everything.map((t) => ctx.db.selectFrom(t).selectAll().execute())));
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...forms.flatMap((f) => f.paths.map((path) => ({ ...f, path })))),
+        fc.dictionary(fc.constantFrom(...keys), text, { maxKeys: 8 }),
+        fc.record({ 'accept-language': headerText, referer: headerText, 'x-forwarded-for': headerText }, { requiredKeys: [] }),
+        async (form, body, headers) => {
+          tried.signedInForms = (tried.signedInForms ?? 0) + 1;
+          const before = await state();
+          const res = await form.agent.post(form.path).type('form').set(headers).send({ ...body, _csrf: form.token });
+          noServerError(res.status, `${form.path} ${JSON.stringify(body)} ${JSON.stringify(headers)}`);
+          // A refused form writes nothing.
+          if (res.status >= 400) expect(await state(), `${form.path} ${JSON.stringify(body)}`).toBe(before);
+        },
+      ),
+      { numRuns: 1000 },
+    );
   });
 
   it('refuses oversized bodies with 413 and malformed JSON with 400', async () => {
