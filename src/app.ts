@@ -27,6 +27,7 @@ import { adminRouter } from './web/routes/admin.js';
 import { adminElectionsRouter } from './web/routes/admin-elections.js';
 import { volunteerRouter } from './web/routes/volunteer.js';
 import { adminVotesRouter } from './web/routes/admin-votes.js';
+import { refuseNul } from './web/middleware/nul.js';
 import { candidateRouter } from './web/routes/candidate.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -85,6 +86,7 @@ export function createApp(deps: AppDeps): Express {
   app.use((req, res, next) => (req.path.startsWith('/embed/') ? framable(req, res, next) : strictSecurity(req, res, next)));
   app.use(compression());
   app.use(i18n);
+  app.use(refuseNul);
   app.use(
     '/static',
     express.static(path.join(root, 'public'), {

@@ -20,6 +20,7 @@ export interface PackageError {
 
 export const PACKAGE_ERROR_CODES = [
   'invalid_json',
+  'nul_character',
   'required',
   'expected_type',
   'unknown_key',
@@ -193,7 +194,30 @@ export function parsePackageText(source: string): ValidationResult {
     };
     return { ok: false, errors: [{ path: '', code: 'invalid_json', params }] };
   }
+  // "\u0000" is valid JSON but no text has a use for it, and PostgreSQL cannot store it.
+  const nul = findNul(json, []);
+  if (nul) return { ok: false, errors: [{ path: formatPath(nul), code: 'nul_character', params: {} }] };
   return validatePackage(json);
+}
+
+/** The path of the first key or string holding a NUL character, or null. */
+function findNul(value: unknown, path: PropertyKey[]): PropertyKey[] | null {
+  if (typeof value === 'string') return value.includes('\u0000') ? path : null;
+  if (Array.isArray(value)) {
+    for (const [index, item] of value.entries()) {
+      const found = findNul(item, [...path, index]);
+      if (found) return found;
+    }
+    return null;
+  }
+  if (value !== null && typeof value === 'object') {
+    for (const [key, item] of Object.entries(value)) {
+      if (key.includes('\u0000')) return [...path, key];
+      const found = findNul(item, [...path, key]);
+      if (found) return found;
+    }
+  }
+  return null;
 }
 
 /** `candidates[12].answers.s07.value` from a path of keys and indexes. */

@@ -209,7 +209,8 @@ function readRecords(input: {
       on_record: (record: string[], context: { lines: number }) => {
         starts.push(lastLine + 1);
         lastLine = context.lines;
-        return record;
+        // NUL characters mean nothing in text, and PostgreSQL cannot store them: dropped.
+        return record.map((cell) => cell.replaceAll('\u0000', ''));
       },
     }) as string[][];
   } catch (error) {

@@ -55,10 +55,10 @@ const NOT_ELECTED = new Set(['NÃO ELEITO', 'NAO ELEITO', 'SUPLENTE']);
 
 const email = z.email();
 
-/** The value, or null for the court's blank markers. */
+/** The value, or null for the court's blank markers. NUL characters mean nothing in text (and PostgreSQL cannot store them): dropped. */
 export function blank(value: string | undefined): string | null {
   if (value === undefined) return null;
-  const v = value.trim();
+  const v = value.replaceAll('\u0000', '').trim();
   if (v === '' || v === '#NULO#' || v === '#NULO' || v === '#NE' || /^-\d+$/.test(v)) return null;
   return v;
 }

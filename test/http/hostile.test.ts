@@ -129,6 +129,33 @@ describe('hostile input', () => {
       ),
       { numRuns: 1000 },
     );
+  }, 180_000);
+
+  it('refuses a form carrying a field it does not have, or a NUL character, with 400, writing nothing', async () => {
+    const e = 'vila-pequena-2028';
+    const candidate = request.agent(ctx.app);
+    await acceptInvitation(candidate, await inviteLink(ctx, e, 'davi'), 'davi@example.org');
+    const organizer = request.agent(ctx.app);
+    await signedInAdmin(ctx, organizer, 'strict-organizer@example.org');
+    const candidateToken = csrfOf(await candidate.get('/candidate/questionnaire'));
+    const organizerToken = csrfOf(await organizer.get(`/admin/e/${e}`));
+    const everything = [...tables, 'topics', 'statements', 'races', 'parties'] as const;
+    const state = async () => JSON.stringify(await Promise.all(everything.map((t) => ctx.db.selectFrom(t).selectAll().execute())));
+    const cases = [
+      { agent: candidate, path: '/candidate/questionnaire', body: { _csrf: candidateToken, v_s1: '4', is_admin: '1' } },
+      { agent: candidate, path: '/candidate/profile', body: { _csrf: candidateToken, bio: 'Olá', verified: '1' } },
+      { agent: organizer, path: `/admin/e/${e}/topics`, body: { _csrf: organizerToken, slug: 'novo', 'name_pt-BR': 'Novo', position: '1' } },
+      { agent: organizer, path: `/admin/e/${e}/candidates/ana/verify`, body: { _csrf: organizerToken, verified: '1', elected: '1' } },
+      // PostgreSQL cannot store a NUL character in text: refused before any write, on either engine.
+      { agent: candidate, path: '/candidate/profile', body: { _csrf: candidateToken, gender: '\u0000' } },
+      { agent: organizer, path: `/admin/e/${e}/topics`, body: { _csrf: organizerToken, slug: 'nulo', 'name_pt-BR': 'a\u0000b' } },
+    ];
+    for (const { agent, path, body } of cases) {
+      const before = await state();
+      const res = await agent.post(path).type('form').send(body);
+      expect(res.status, path).toBe(400);
+      expect(await state(), path).toBe(before);
+    }
   });
 
   it('refuses oversized bodies with 413 and malformed JSON with 400', async () => {

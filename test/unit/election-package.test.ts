@@ -43,6 +43,15 @@ describe('election package validation', () => {
     expect(describePackageError(result.errors[0]!, english)).toBe('the file is not valid JSON (line 3, column 15)');
   });
 
+  it('refuses a NUL character in any text, naming its place', () => {
+    const pkg = loadFixture('small-election.json');
+    pkg.candidates[1]!.profile = { ...pkg.candidates[1]!.profile, bio: 'antes\u0000depois' };
+    const result = parsePackageText(JSON.stringify(pkg));
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.errors.map((e) => describePackageError(e, english))).toEqual(['candidates[1].profile.bio: holds a NUL character (\\u0000), which no text may contain']);
+  });
+
   it('reports a missing section and a wrong top-level type', () => {
     expect(faultLines({ format: 'concordo.election/1' })).toEqual([
       'candidates: is required',

@@ -5,6 +5,7 @@ import { rateLimit } from 'express-rate-limit';
 import type { Config } from '../../config.js';
 import type { UserRecord } from '../../db/repositories/accounts.js';
 import { resolveSession, type AuthDeps, type SignedIn } from '../../services/auth.js';
+import { refuseNul } from './nul.js';
 import { AppError } from '../errors.js';
 
 /*
@@ -157,6 +158,7 @@ export function accountMiddleware(deps: AuthDeps & { secret: string }): AccountM
       sameOriginOnly,
       loadSession,
       csrf,
+      refuseNul,
     ],
     loginLimits: [
       failedLogins(config.loginMaxFailuresPerIp, (req) => `ip:${req.ip ?? ''}`),

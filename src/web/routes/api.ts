@@ -11,6 +11,7 @@ import { listElections } from '../../db/repositories/elections.js';
 import { changesPage, publicCandidates } from '../../services/open-data.js';
 import { electionCoherence } from '../../services/coherence.js';
 import { coherenceJson } from '../../services/coherence-data.js';
+import { refuseNul } from '../middleware/nul.js';
 import { z } from 'zod';
 
 const RaceFilter = z.object({ race: z.string().regex(/^[a-z0-9]+(?:[-_][a-z0-9]+)*$/).max(100).optional() });
@@ -120,6 +121,7 @@ export function apiRouter(deps: AppDeps & { cache: ElectionCache }): Router {
     validate('params', ElectionParams),
     requireJson,
     express.json({ limit: BODY_LIMIT, strict: true }),
+    refuseNul,
     validate('body', MatchBody),
     async (_req, res) => {
       const params = parsed(res, 'params', ElectionParams);

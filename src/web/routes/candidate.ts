@@ -229,6 +229,9 @@ export function candidateRouter(deps: AppDeps & AuthDeps & { account: AccountMid
   router.post('/candidate/questionnaire', signedIn, async (req, res) => {
     const { state, acting } = await current(req);
     const body = (req.body ?? {}) as Record<string, unknown>;
+    // The form has a choice and a justification per statement, and where to go next; nothing else.
+    const fields = new Set(['_csrf', 'next', ...state.election.statements.flatMap((s) => [`v_${s.key}`, `j_${s.key}`])]);
+    if (Object.keys(body).some((field) => !fields.has(field))) throw new AppError(400, 'bad_request', 'error.badRequest');
     const { answers, submitted, errors } = readQuestionnaire(state, body, { t: res.locals.t, maxLength: config.justificationMaxLength });
     if (errors.length > 0) {
       const view = questionnaireView(state, { locale: res.locals.locale, t: res.locals.t, maxLength: config.justificationMaxLength, submitted, errors });

@@ -12,15 +12,15 @@ import { AppError, NotFoundError } from '../errors.js';
 import { cookieNames, requireRole, type AccountMiddleware } from '../middleware/auth.js';
 import { LoginForm } from '../schemas/accounts.js';
 
-const SignUpForm = z.object({
+const SignUpForm = z.strictObject({
   name: z.string().trim().min(2).max(120),
   email: z.string().trim().toLowerCase().max(254).pipe(z.email()),
   password: z.string().max(1024),
   confirm: z.string().max(1024),
   _csrf: z.string().optional(),
 });
-const CandidateForm = z.object({ candidate: z.string().trim().min(1).max(100), _csrf: z.string().optional() });
-const ContactForm = z.object({
+const CandidateForm = z.strictObject({ candidate: z.string().trim().min(1).max(100), _csrf: z.string().optional() });
+const ContactForm = z.strictObject({
   candidate: z.string().trim().min(1).max(100),
   channel: z.enum(CHANNELS),
   outcome: z.enum(OUTCOMES),

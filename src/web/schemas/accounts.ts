@@ -5,23 +5,23 @@ import { z } from 'zod';
 const email = z.string().trim().toLowerCase().max(254).pipe(z.email());
 const password = z.string().max(1024);
 
-export const LoginForm = z.object({ email: z.string().trim().max(254), password, _csrf: z.string().optional() });
+export const LoginForm = z.strictObject({ email: z.string().trim().max(254), password, _csrf: z.string().optional() });
 export type LoginForm = z.infer<typeof LoginForm>;
 
-export const WelcomeForm = z.object({ email, password, confirm: password, _csrf: z.string().optional() });
+export const WelcomeForm = z.strictObject({ email, password, confirm: password, _csrf: z.string().optional() });
 export type WelcomeForm = z.infer<typeof WelcomeForm>;
 
-export const PasswordForm = z.object({ password, confirm: password, _csrf: z.string().optional() });
+export const PasswordForm = z.strictObject({ password, confirm: password, _csrf: z.string().optional() });
 export type PasswordForm = z.infer<typeof PasswordForm>;
 
-export const ResetForm = z.object({ email: z.string().trim().max(254), _csrf: z.string().optional() });
+export const ResetForm = z.strictObject({ email: z.string().trim().max(254), _csrf: z.string().optional() });
 export type ResetForm = z.infer<typeof ResetForm>;
 
 export const TokenParams = z.object({ token: z.string().regex(/^[A-Za-z0-9_-]{43}$/) });
 export type TokenParams = z.infer<typeof TokenParams>;
 
 /** The profile form: links one per line. */
-export const ProfileForm = z.object({
+export const ProfileForm = z.strictObject({
   bio: z.string().max(20_000).default(''),
   links: z.string().max(20_000).default(''),
   photoUrl: z.string().max(5_000).default(''),

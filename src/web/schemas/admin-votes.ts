@@ -12,7 +12,7 @@ export const LinkParams = z.object({ election: slug, statement: key, vote: key }
 export type LinkParams = z.infer<typeof LinkParams>;
 
 /** What a yes vote means for the statement, and why the vote tests it (public). */
-export const LinkFields = z.object({
+export const LinkFields = z.strictObject({
   direction: z.enum(['1', '-1']).transform((value) => (value === '1' ? 1 : -1) as 1 | -1),
   explanation: z.string().trim().min(1).max(2000),
   _csrf: z.string().optional(),

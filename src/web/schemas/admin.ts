@@ -14,7 +14,7 @@ const checkbox = z.string().optional().transform((v) => v === 'on' || v === '1' 
 const csrf = { _csrf: z.string().optional() };
 
 export const ElectionForm = z
-  .object({
+  .strictObject({
     slug: slug.optional(),
     ...localized('name', 300),
     date: z.string().trim().regex(/^\d{4}-\d{2}-\d{2}$/, 'admin.error.date').refine((v) => !Number.isNaN(Date.parse(`${v}T00:00:00Z`)), 'admin.error.date'),
@@ -30,11 +30,11 @@ export const ElectionForm = z
 export type ElectionForm = z.infer<typeof ElectionForm>;
 
 export const TopicForm = z
-  .object({ slug: slug.optional(), ...localized('name', 200), ...csrf })
+  .strictObject({ slug: slug.optional(), ...localized('name', 200), ...csrf })
   .refine((v) => v['name_pt-BR'] || v.name_es || v.name_en, { path: ['name_pt-BR'], message: 'admin.error.name' });
 
 export const StatementForm = z
-  .object({
+  .strictObject({
     key: z.string().trim().regex(/^[A-Za-z0-9]+(?:[-_.][A-Za-z0-9]+)*$/, 'admin.error.statementId').max(100).optional(),
     topic: slug,
     ...localized('text', 1000),
@@ -49,14 +49,14 @@ export const StatementForm = z
   })
   .refine((v) => v['text_pt-BR'] || v.text_es || v.text_en, { path: ['text_pt-BR'], message: 'admin.error.text' });
 
-export const MoveForm = z.object({ direction: z.enum(['up', 'down']), ...csrf });
+export const MoveForm = z.strictObject({ direction: z.enum(['up', 'down']), ...csrf });
 
 export const RaceForm = z
-  .object({ slug: slug.optional(), ...localized('office', 200), ...localized('district', 200), ...csrf })
+  .strictObject({ slug: slug.optional(), ...localized('office', 200), ...localized('district', 200), ...csrf })
   .refine((v) => v['office_pt-BR'] || v.office_es || v.office_en, { path: ['office_pt-BR'], message: 'admin.error.office' })
   .refine((v) => v['district_pt-BR'] || v.district_es || v.district_en, { path: ['district_pt-BR'], message: 'admin.error.district' });
 
-export const PartyForm = z.object({
+export const PartyForm = z.strictObject({
   slug: slug.optional(),
   abbreviation: z.string().trim().min(1, 'admin.error.abbreviation').max(30, 'admin.error.tooLong'),
   name: z.string().trim().min(1, 'admin.error.partyName').max(200, 'admin.error.tooLong'),
@@ -69,13 +69,13 @@ export const PartyForm = z.object({
   ...csrf,
 });
 
-export const VerifyForm = z.object({ verified: z.enum(['0', '1']), ...csrf });
-export const ElectedForm = z.object({ elected: z.enum(['0', '1']), ...csrf });
+export const VerifyForm = z.strictObject({ verified: z.enum(['0', '1']), ...csrf });
+export const ElectedForm = z.strictObject({ elected: z.enum(['0', '1']), ...csrf });
 
-export const InviteForm = z.object({ race: z.union([z.literal(''), slug]).default(''), ...csrf });
+export const InviteForm = z.strictObject({ race: z.union([z.literal(''), slug]).default(''), ...csrf });
 
 export const ModerationForm = z
-  .object({
+  .strictObject({
     candidate: z.string().trim().min(1, 'admin.error.candidate').max(100),
     statement: z.string().trim().min(1, 'admin.error.statement').max(100),
     action: z.enum(['hide', 'restore']),
