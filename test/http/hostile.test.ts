@@ -92,14 +92,26 @@ describe('hostile input', () => {
     expect(await snapshot()).toBe(before);
   });
 
-  it('POST forms with generated bodies and headers, signed in as a candidate and as an organizer', async () => {
-    const e = 'vila-pequena-2028';
+  const e = 'vila-pequena-2028';
+  /** A candidate (by key) and an organizer, each signed in in an agent of their own, with their CSRF tokens. */
+  async function signedIn(candidateKey: string, organizerEmail: string) {
     const candidate = request.agent(ctx.app);
-    await acceptInvitation(candidate, await inviteLink(ctx, e, 'carla'), 'carla@example.org');
+    await acceptInvitation(candidate, await inviteLink(ctx, e, candidateKey), `${candidateKey}@example.org`);
     const organizer = request.agent(ctx.app);
-    await signedInAdmin(ctx, organizer, 'hostile-organizer@example.org');
-    const candidateToken = csrfOf(await candidate.get('/candidate/questionnaire'));
-    const organizerToken = csrfOf(await organizer.get(`/admin/e/${e}`));
+    await signedInAdmin(ctx, organizer, organizerEmail);
+    return {
+      candidate,
+      candidateToken: csrfOf(await candidate.get('/candidate/questionnaire')),
+      organizer,
+      organizerToken: csrfOf(await organizer.get(`/admin/e/${e}`)),
+    };
+  }
+  /** Every row of every table a signed-in form may write. */
+  const writable = [...tables, 'topics', 'statements', 'races', 'parties', 'moderation_log'] as const;
+  const state = async () => JSON.stringify(await Promise.all(writable.map((t) => ctx.db.selectFrom(t).selectAll().execute())));
+
+  it('POST forms with generated bodies and headers, signed in as a candidate and as an organizer', async () => {
+    const { candidate, candidateToken, organizer, organizerToken } = await signedIn('carla', 'hostile-organizer@example.org');
     const forms = [
       { agent: candidate, token: candidateToken, paths: ['/candidate/questionnaire', '/candidate/profile', '/candidate/publish'] },
       {
@@ -111,8 +123,6 @@ describe('hostile input', () => {
     const keys = ['v_s1', 'v_s2', 'j_s1', 'j_s3', 'w_s1', 'bio', 'links', 'photoUrl', 'gender', 'raceColor', 'lgbt', 'collective', 'slug', 'name_pt-BR', 'name_en', 'text_pt-BR', 'context_es', 'topic', 'scale', 'key', 'office_pt-BR', 'district_pt-BR', 'abbreviation', 'minAnswers', 'questionnaireOpen', 'campaignPeriod', 'verified', 'elected', 'candidate', 'statement', 'reason', 'action', 'direction', 'date', 'country'];
     // Header values a browser or a proxy could send: printable ASCII only (anything else is refused before it leaves the client).
     const headerText = fc.string({ maxLength: 40, unit: fc.constantFrom(...'abcdefghijklmnopqrstuvwxyz0123456789-_;=,.*/ :"\''.split('')) });
-    const everything = [...tables, 'topics', 'statements', 'races', 'parties', 'moderation_log'] as const;
-    const state = async () => JSON.stringify(await Promise.all(everything.map((t) => ctx.db.selectFrom(t).selectAll().execute())));
     await fc.assert(
       fc.asyncProperty(
         fc.constantFrom(...forms.flatMap((f) => f.paths.map((path) => ({ ...f, path })))),
@@ -132,15 +142,7 @@ describe('hostile input', () => {
   }, 180_000);
 
   it('refuses a form carrying a field it does not have, or a NUL character, with 400, writing nothing', async () => {
-    const e = 'vila-pequena-2028';
-    const candidate = request.agent(ctx.app);
-    await acceptInvitation(candidate, await inviteLink(ctx, e, 'davi'), 'davi@example.org');
-    const organizer = request.agent(ctx.app);
-    await signedInAdmin(ctx, organizer, 'strict-organizer@example.org');
-    const candidateToken = csrfOf(await candidate.get('/candidate/questionnaire'));
-    const organizerToken = csrfOf(await organizer.get(`/admin/e/${e}`));
-    const everything = [...tables, 'topics', 'statements', 'races', 'parties'] as const;
-    const state = async () => JSON.stringify(await Promise.all(everything.map((t) => ctx.db.selectFrom(t).selectAll().execute())));
+    const { candidate, candidateToken, organizer, organizerToken } = await signedIn('davi', 'strict-organizer@example.org');
     const cases = [
       { agent: candidate, path: '/candidate/questionnaire', body: { _csrf: candidateToken, v_s1: '4', is_admin: '1' } },
       { agent: candidate, path: '/candidate/profile', body: { _csrf: candidateToken, bio: 'Olá', verified: '1' } },
