@@ -99,7 +99,7 @@ export function createApp(deps: AppDeps): Express {
     }),
   );
 
-  const cache = new ElectionCache(deps.db);
+  const cache = new ElectionCache(deps.db, deps.config.cacheRecheckMs);
   const mailer = deps.mailer ?? createMailer(deps);
   const account = accountMiddleware({ ...deps, mailer });
   app.set('trust proxy', deps.config.trustProxy);

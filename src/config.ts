@@ -54,6 +54,7 @@ const configSchema = z
       .default('*'),
     DATA_LICENSE: z.string().min(1).default('CC BY 4.0'),
     PAGES_AT_ONCE: z.coerce.number().int().min(1).max(10_000).default(8),
+    CACHE_RECHECK_MS: z.coerce.number().int().min(0).max(60_000).default(1_000),
     MATCH_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
     VOLUNTEER_MAX_HOLD: z.coerce.number().int().min(1).max(100).default(5),
     VOLUNTEER_HOLD_HOURS: z.coerce.number().int().min(1).max(720).default(48),
@@ -99,6 +100,8 @@ const configSchema = z
     dataLicense: env.DATA_LICENSE,
     /** Page requests (GET/HEAD) served at once; the others wait their turn in arrival order. */
     pagesAtOnce: env.PAGES_AT_ONCE,
+    /** How long a process trusts the election and race versions it read, unless it writes meanwhile (ElectionCache). */
+    cacheRecheckMs: env.CACHE_RECHECK_MS,
     matchRatePerMinute: env.MATCH_RATE_PER_MINUTE,
     volunteerMaxHold: env.VOLUNTEER_MAX_HOLD,
     volunteerHoldHours: env.VOLUNTEER_HOLD_HOURS,

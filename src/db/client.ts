@@ -1,9 +1,10 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, PostgresAdapter, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, PostgresAdapter, PostgresDialect, SqliteDialect, type DatabaseConnection, type Dialect } from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema.js';
+import { countWrite } from './writes.js';
 
 export type Db = Kysely<Database>;
 
@@ -40,10 +41,38 @@ export function createDb(databaseUrl: string): Db {
     database.pragma('foreign_keys = ON');
     database.pragma('synchronous = FULL');
     database.pragma('busy_timeout = 5000');
-    return new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+    return new Kysely<Database>({ dialect: countingCommits(new SqliteDialect({ database })) });
   }
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 10 });
-  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return new Kysely<Database>({ dialect: countingCommits(new PostgresDialect({ pool })) });
+}
+
+/** The dialect, with every committed transaction counted (db/writes.ts). */
+function countingCommits(dialect: Dialect): Dialect {
+  return {
+    createAdapter: () => dialect.createAdapter(),
+    createIntrospector: (db) => dialect.createIntrospector(db),
+    createQueryCompiler: () => dialect.createQueryCompiler(),
+    createDriver: () => {
+      const driver = dialect.createDriver();
+      const commitTransaction = async (connection: DatabaseConnection) => {
+        try {
+          await driver.commitTransaction(connection);
+        } finally {
+          // Counted even when the commit fails: a needless recheck costs one small query.
+          countWrite();
+        }
+      };
+      // The drivers keep private fields: every other method runs on the driver itself.
+      return new Proxy(driver, {
+        get: (target, property) => {
+          if (property === 'commitTransaction') return commitTransaction;
+          const value: unknown = Reflect.get(target, property);
+          return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+        },
+      });
+    },
+  };
 }
 
 /**

@@ -104,6 +104,7 @@ export function matchCandidates(
   options: MatchOptions,
 ): MatchOutcome {
   const statementCount = questionnaire.scales.length;
+  const topicCount = questionnaire.topicCount;
   // Q, with the voter's position and weight per counted statement.
   const counted: number[] = [];
   for (let s = 0; s < statementCount; s += 1) {
@@ -112,46 +113,40 @@ export function matchCandidates(
   if (counted.length < options.minAnswers) {
     return { ok: false, reason: 'too_few_answers', counted: counted.length, required: options.minAnswers };
   }
+  // Grouped by topic (questionnaire order within each), so a candidate's topic sums are runs of Q.
+  counted.sort((x, y) => questionnaire.topics[x]! - questionnaire.topics[y]! || x - y);
   const q = counted.length;
-  const qStatement = new Uint32Array(counted);
-  const qWeight = new Float64Array(q);
-  const qVoterValue = new Uint8Array(q);
-  const qVoterPosition = new Float64Array(q);
-  const qMissingDelta = new Float64Array(q);
-  const qTopic = new Uint16Array(q);
-  const topicCount = questionnaire.topicCount;
+  const qStatement = Uint32Array.from(counted);
+  const topicEnd = new Uint32Array(topicCount);
   const topicWeight = new Float64Array(topicCount);
   let weightSum = 0;
-  for (let i = 0; i < q; i += 1) {
-    const s = qStatement[i]!;
-    const k = questionnaire.scales[s]!;
-    const v = voter.values[s]!;
-    const pv = position(v, k);
-    qWeight[i] = voter.weights[s]!;
-    qVoterValue[i] = v;
-    qVoterPosition[i] = pv;
-    qTopic[i] = questionnaire.topics[s]!;
-    // Distance to a missing answer: to the far end (penalty) or to the middle (neutral).
-    qMissingDelta[i] = options.missing === 'penalty' ? Math.abs(pv - (pv > 0 ? -0.5 : 0.5)) : Math.abs(pv);
-    weightSum += qWeight[i]!;
-    topicWeight[qTopic[i]!]! += qWeight[i]!;
-  }
 
   // Each counted statement's weighted term for every possible candidate value (0 = missing),
   // computed once per voter, so scoring a candidate is a table lookup per statement.
   const method = options.method;
   const table = new Float64Array(8 * q);
   for (let i = 0; i < q; i += 1) {
-    const k = questionnaire.scales[qStatement[i]!]!;
-    const w = qWeight[i]!;
-    const missingDelta = qMissingDelta[i]!;
+    const s = qStatement[i]!;
+    const k = questionnaire.scales[s]!;
+    const v = voter.values[s]!;
+    const w = voter.weights[s]!;
+    const topic = questionnaire.topics[s]!;
+    const pv = position(v, k);
+    // Distance to a missing answer: to the far end (penalty) or to the middle (neutral).
+    const missingDelta = options.missing === 'penalty' ? Math.abs(pv - (pv > 0 ? -0.5 : 0.5)) : Math.abs(pv);
+    weightSum += w;
+    topicWeight[topic]! += w;
+    topicEnd[topic] = i + 1;
     table[i * 8] = w * (method === 'agreement' ? 0 : method === 'euclidean' ? missingDelta * missingDelta : missingDelta);
-    for (let v = 1; v <= k; v += 1) {
-      const delta = Math.abs(qVoterPosition[i]! - position(v, k));
-      table[i * 8 + v] = w * (method === 'agreement' ? (v === qVoterValue[i] ? 1 : 0) : method === 'euclidean' ? delta * delta : delta);
+    for (let value = 1; value <= k; value += 1) {
+      const delta = Math.abs(pv - position(value, k));
+      table[i * 8 + value] = w * (method === 'agreement' ? (value === v ? 1 : 0) : method === 'euclidean' ? delta * delta : delta);
     }
   }
+  // A topic without counted statements is an empty run where the previous one ended.
+  for (let t = 1; t < topicCount; t += 1) topicEnd[t] = Math.max(topicEnd[t]!, topicEnd[t - 1]!);
 
+  const values = matrix.values;
   const results: RankedCandidate[] = [];
   const unranked: number[] = [];
   const topicSums = new Float64Array(topicCount);
@@ -159,13 +154,17 @@ export function matchCandidates(
     const row = c * statementCount;
     let answered = 0;
     let sum = 0;
-    topicSums.fill(0);
-    for (let i = 0; i < q; i += 1) {
-      const value = matrix.values[row + qStatement[i]!]!;
-      const term = table[i * 8 + value]!;
-      if (value !== 0) answered += 1;
-      sum += term;
-      topicSums[qTopic[i]!]! += term;
+    let i = 0;
+    for (let t = 0; t < topicCount; t += 1) {
+      const end = topicEnd[t]!;
+      let topicSum = 0;
+      for (; i < end; i += 1) {
+        const value = values[row + qStatement[i]!]!;
+        answered |= value;
+        topicSum += table[i * 8 + value]!;
+      }
+      topicSums[t] = topicSum;
+      sum += topicSum;
     }
     if (answered === 0) {
       unranked.push(c);

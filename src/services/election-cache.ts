@@ -3,6 +3,7 @@ import { findElectionDetail, findElectionVersion, findRaceVersion } from '../db/
 import { loadRaceAnswers } from '../db/repositories/race-answers.js';
 import type { Candidate, ElectionDetail, Race } from '../domain/election.js';
 import type { CandidateMatrix, MatchQuestionnaire } from '../domain/matching.js';
+import { committedWrites } from '../db/writes.js';
 
 /** An election as matching needs it: the questionnaire packed, statements indexed. */
 export interface ElectionSnapshot {
@@ -28,24 +29,40 @@ export interface RaceSnapshot {
 
 interface Entry {
   snapshot: ElectionSnapshot;
+  racesBySlug: ReadonlyMap<string, Race>;
   /** Per race: the answers version being served (or loaded), shared by concurrent requests. */
   races: Map<number, { version: number; snapshot: Promise<RaceSnapshot> }>;
 }
 
+/** A version read from the database, and when: the count of this process's writes and the time. */
+interface Checked<T> {
+  value: T;
+  writes: number;
+  at: number;
+}
+
 /**
  * Elections and their races' answers held in memory, so matching a race costs
- * arithmetic only. Each request makes one small query per level it reads: the
- * election's data version, and for a race, the race's answers version. When
- * an organizer's change or an import has raised the election's version (in
- * this process or another), the election is reloaded and its races when next
- * asked; a candidate's publication raises only their race's version, and only
- * that race is reloaded.
+ * arithmetic only. Each level a request reads has a version in the database:
+ * the election's data version, and for a race, the race's answers version.
+ * When an organizer's change or an import has raised the election's version,
+ * the election is reloaded and its races when next asked; a candidate's
+ * publication raises only their race's version, and only that race is reloaded.
+ *
+ * A version read is trusted until this process commits a write (so its own
+ * changes show at once) or `recheckMs` has passed (so another process's
+ * changes show within that time); 0 reads it on every request.
  */
 export class ElectionCache {
   /** Per election: the version being served (or loaded) and its entry, shared by concurrent requests. */
   private readonly entries = new Map<string, { version: number; id: number; entry: Promise<Entry | null> }>();
+  private readonly electionVersions = new Map<string, Checked<{ id: number; version: number } | null>>();
+  private readonly raceVersions = new Map<number, Checked<number | null>>();
 
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly recheckMs = 1000,
+  ) {}
 
   /** The election, current as of this call, or null when it does not exist. */
   async election(slug: string): Promise<ElectionSnapshot | null> {
@@ -61,9 +78,9 @@ export class ElectionCache {
   async race(slug: string, raceSlug: string): Promise<{ election: ElectionSnapshot; race: RaceSnapshot | null } | null> {
     const entry = await this.entry(slug);
     if (!entry) return null;
-    const race = entry.snapshot.detail.races.find((r) => r.slug === raceSlug);
+    const race = entry.racesBySlug.get(raceSlug);
     if (!race) return { election: entry.snapshot, race: null };
-    const version = await findRaceVersion(this.db, race.id);
+    const version = await this.checked(this.raceVersions, race.id, () => findRaceVersion(this.db, race.id));
     if (version === null) return { election: entry.snapshot, race: null };
     let cached = entry.races.get(race.id);
     if (!cached || cached.version !== version) {
@@ -78,9 +95,10 @@ export class ElectionCache {
   }
 
   private async entry(slug: string): Promise<Entry | null> {
-    const current = await findElectionVersion(this.db, slug);
+    const current = await this.checked(this.electionVersions, slug, () => findElectionVersion(this.db, slug));
     if (!current) {
       this.entries.delete(slug);
+      this.electionVersions.delete(slug);
       return null;
     }
     const cached = this.entries.get(slug);
@@ -111,8 +129,21 @@ export class ElectionCache {
         questionnaire,
         statementIndex: new Map(detail.statements.map((s, index) => [s.key, index])),
       },
+      racesBySlug: new Map(detail.races.map((race) => [race.slug, race])),
       races: new Map(),
     };
+  }
+
+  /** The version `read` gives, or the one it gave last while still trusted (see the class). */
+  private async checked<K, T>(memo: Map<K, Checked<T>>, key: K, read: () => Promise<T>): Promise<T> {
+    const seen = memo.get(key);
+    if (seen && seen.writes === committedWrites() && performance.now() - seen.at < this.recheckMs) return seen.value;
+    // Counted before reading: a write committed meanwhile makes the next request read again.
+    const writes = committedWrites();
+    const at = performance.now();
+    const value = await read();
+    memo.set(key, { value, writes, at });
+    return value;
   }
 
   private async loadRace(snapshot: ElectionSnapshot, race: Race): Promise<RaceSnapshot> {

@@ -20,6 +20,14 @@ function localeOf(options: HelperOptions): Locale {
 
 const LANGUAGE_NAMES: Record<Locale, string> = { 'pt-BR': 'Português', es: 'Español', en: 'English' };
 
+/** A site path with the page's explicit `?lang=` (the i18n middleware's `langParam`), when there is one. */
+export function keepingLang(target: string, lang: unknown): string {
+  if (typeof lang !== 'string') return target;
+  const [pathAndQuery = '', fragment] = target.split('#');
+  const separator = pathAndQuery.includes('?') ? '&' : '?';
+  return `${pathAndQuery}${separator}lang=${encodeURIComponent(lang)}${fragment === undefined ? '' : `#${fragment}`}`;
+}
+
 export const viewHelpers = {
   /** `{{t "key" name=value}}`: a message in the page's language. */
   t(key: string, options: HelperOptions): string {
@@ -28,11 +36,7 @@ export const viewHelpers = {
 
   /** `{{url "/e/x"}}`: a site path that keeps an explicit `?lang=` of the current page. */
   url(target: string, options: HelperOptions): string {
-    const lang = rootOf(options).langParam;
-    if (typeof lang !== 'string') return target;
-    const [pathAndQuery = '', fragment] = target.split('#');
-    const separator = pathAndQuery.includes('?') ? '&' : '?';
-    return `${pathAndQuery}${separator}lang=${encodeURIComponent(lang)}${fragment === undefined ? '' : `#${fragment}`}`;
+    return keepingLang(target, rootOf(options).langParam);
   },
 
   /** `{{formatDate "2028-10-01"}}` or an ISO time: a date in the page's language. */

@@ -76,11 +76,19 @@ async function onAdmin(statement: string): Promise<void> {
  * access to the database could: the append-only trigger is switched off first.
  */
 export async function tamperWithHistory(url: string, update: string): Promise<void> {
+  const untrigger =
+    databaseKind(url) === 'sqlite'
+      ? 'drop trigger answer_history_no_update'
+      : 'alter table answer_history disable trigger answer_history_append_only';
+  await writeElsewhere(url, [untrigger, update]);
+}
+
+/** Runs statements on a connection of its own, as another process (or a person at a SQL prompt) would. */
+export async function writeElsewhere(url: string, statements: string[]): Promise<void> {
   if (databaseKind(url) === 'sqlite') {
     const raw = new SQLite(sqlitePath(url));
     try {
-      raw.exec('drop trigger answer_history_no_update');
-      raw.exec(update);
+      for (const statement of statements) raw.exec(statement);
     } finally {
       raw.close();
     }
@@ -89,8 +97,7 @@ export async function tamperWithHistory(url: string, update: string): Promise<vo
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
-    await client.query('alter table answer_history disable trigger answer_history_append_only');
-    await client.query(update);
+    for (const statement of statements) await client.query(statement);
   } finally {
     await client.end();
   }

@@ -2,6 +2,7 @@ import type { Election, ElectionDetail } from '../../domain/election.js';
 import type { Db } from '../client.js';
 import { readLocalized, readOptionalLocalized } from '../json-columns.js';
 import type { ElectionRow } from '../schema.js';
+import { countWrite } from '../writes.js';
 
 /** Every election, newest election day first. */
 export async function listElections(db: Db): Promise<Election[]> {
@@ -105,6 +106,7 @@ export async function bumpRaceVersion(db: Db, raceId: number): Promise<void> {
     .set((eb) => ({ answers_version: eb('answers_version', '+', 1) }))
     .where('id', '=', raceId)
     .execute();
+  countWrite();
 }
 
 /** Marks a change to what voters of every race are matched against; call in the transaction that makes it. */
@@ -114,4 +116,5 @@ export async function bumpDataVersion(db: Db, electionId: number): Promise<void>
     .set((eb) => ({ data_version: eb('data_version', '+', 1) }))
     .where('id', '=', electionId)
     .execute();
+  countWrite();
 }

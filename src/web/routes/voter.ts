@@ -135,6 +135,7 @@ export function voterRouter(deps: AppDeps & { cache: ElectionCache }): Router {
           // Shared links lead to the full site, also from inside an embed.
           shareUrl: `${deps.config.baseUrl}${shareablePath(req).slice(prefix.length)}`,
           prefix,
+          langParam: res.locals.langParam,
         }),
         ...layout,
       });

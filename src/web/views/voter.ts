@@ -8,6 +8,7 @@ import type { Translator } from '../../i18n.js';
 import type { ElectionSnapshot } from '../../services/election-cache.js';
 import { encodeResultStrings, type MatchResult, type VoterInputError } from '../../services/matching.js';
 import { paths } from './public.js';
+import { rankingHtml } from './ranking.js';
 
 /* View-models of the voter's pages: plain, localized data for the templates. */
 
@@ -117,6 +118,8 @@ export function resultsView(
     missing: MissingPolicy;
     shareUrl: string;
     prefix?: string;
+    /** The page's explicit `?lang=`, kept in the ranking's links. */
+    langParam?: unknown;
     filter?: CandidateFilter;
     /** Every candidate rather than the first RESULTS_SHOWN, and where the full list is. */
     showAll?: boolean;
@@ -165,16 +168,17 @@ export function resultsView(
     hiddenByFilters: outcome.results.length - rankedShown.length + outcome.unranked.length - unrankedShown.length,
     moreCount: rankedShown.length - rankedPage.length + unrankedShown.length - unrankedPage.length,
     showAllHref: input.showAllHref ?? null,
-    ranked: rankedPage.map((r) => ({
-      ...candidateLink(race.candidates[r.candidate]!),
-      rank: r.rank,
-      tied: (rankCounts.get(r.rank) ?? 0) > 1,
-      percent: r.percent,
-      topics: r.topics.map((score, i) => ({
-        ...topics[i]!,
-        percent: score === null ? null : Math.floor(score + 0.5 + 1e-9),
-      })),
-    })),
+    rankedCount: rankedPage.length,
+    ranking: rankingHtml(rankedPage, {
+      candidates: race.candidates,
+      parties: detail.parties,
+      topics,
+      href: (c) => paths.candidate(detail.slug, c.key),
+      t,
+      langParam: input.langParam,
+      embedded: input.prefix === '/embed',
+      rankCounts,
+    }),
     unranked: unrankedPage.map((row) => ({
       ...candidateLink(race.candidates[row]!),
       reason: answeredAny(row) ? t('results.unrankedNoneOfYours') : t('results.unrankedNoAnswers'),
