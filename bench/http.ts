@@ -11,7 +11,8 @@
  *    then the service (`node --import tsx src/server.ts`, NODE_ENV=production)
  *    on the same election: (b) the results page of a 2,000-candidate race with
  *    40 answers in the URL, (c) POST …/match for the same, (d) a statement
- *    embed for that race, (e) a signed-in candidate saving answers.
+ *    embed for that race, (e) a signed-in candidate saving answers;
+ *    then (b), (c) and (d) again with the service in two processes (WORKERS=2).
  *
  * The election comes from `concordo generate` (500,000 candidates, 40
  * statements; 20,000 with --quick) in a SQLite file under the system's temp
@@ -174,7 +175,7 @@ hello.child.kill('SIGTERM');
 const port = await freePort();
 const logFile = path.join(path.dirname(file), 'server.log');
 const started = performance.now();
-const server = await startChild(['--import', 'tsx', 'src/server.ts'], {
+const serviceEnv = {
   DATABASE_URL: databaseUrl,
   PORT: String(port),
   HOST: '127.0.0.1',
@@ -184,7 +185,8 @@ const server = await startChild(['--import', 'tsx', 'src/server.ts'], {
   // autocannon is one address: the per-address limit of the match API would answer it 429.
   MATCH_RATE_PER_MINUTE: '1000000',
   BASE_URL: `http://127.0.0.1:${port}`,
-}, 'service', logFile);
+};
+const server = await startChild(['--import', 'tsx', 'src/server.ts'], serviceEnv, 'service', logFile);
 const base = `http://127.0.0.1:${port}`;
 await waitForHealth(base, server.child);
 report.startup = { secondsToHealthy: (performance.now() - started) / 1000 };
@@ -219,8 +221,19 @@ await expectStatus(fetch(saveRequest.url, { ...saveRequest, redirect: 'manual' }
 await measure('e', 'candidate saves 40 answers', saveRequest);
 
 report.servicePeakRssMiB = peakRssMiB(server.child);
-server.child.kill('SIGTERM');
-await new Promise((resolve) => server.child.once('exit', resolve));
+await stopChild(server.child);
+
+// 6. The same reads with the service in two processes (WORKERS=2): the gain of a cluster on this machine.
+const workers = 2;
+const clustered = await startChild(['--import', 'tsx', 'src/server.ts'], { ...serviceEnv, WORKERS: String(workers) }, 'service (cluster)', logFile);
+await waitForHealth(base, clustered.child);
+log(`service: ${workers} processes, healthy`);
+// Each process loads the race on its first request for it.
+for (let i = 0; i < 2 * workers; i += 1) await expectStatus(fetch(`${base}${resultsPath}`, { headers: { connection: 'close' } }), 200, 'results page');
+await measure('b2', `results page, ${workers} processes`, { url: `${base}${resultsPath}` });
+await measure('c2', `POST …/match, ${workers} processes`, matchRequest);
+await measure('d2', `statement embed, ${workers} processes`, { url: `${base}${embedPath}` });
+await stopChild(clustered.child);
 await db.destroy();
 
 report.http = scenarios;
@@ -369,6 +382,12 @@ async function signInCandidate(database: Db, url: string, raceSlug: string): Pro
   if (accepted.status !== 303) throw new Error(`sign-in: ${accepted.status}`);
   const csrf = await csrfOf(await go('/candidate/questionnaire'));
   return { cookie: [...jar].map(([k, v]) => `${k}=${v}`).join('; '), csrf };
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  await exited;
 }
 
 function peakRssMiB(child: ChildProcess): number | null {

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 
 const booleanFromEnv = z
@@ -5,6 +6,8 @@ const booleanFromEnv = z
     error: 'must be true or false',
   })
   .transform((value) => value === 'true' || value === '1' || value === 'yes');
+
+const WORKERS_ERROR = 'must be auto or a number from 1 to 64';
 
 const configSchema = z
   .object({
@@ -55,6 +58,19 @@ const configSchema = z
     DATA_LICENSE: z.string().min(1).default('CC BY 4.0'),
     PAGES_AT_ONCE: z.coerce.number().int().min(1).max(10_000).default(8),
     CACHE_RECHECK_MS: z.coerce.number().int().min(0).max(60_000).default(1_000),
+    WORKERS: z
+      .union(
+        [
+          z.literal('auto'),
+          z.coerce
+            .number({ error: WORKERS_ERROR })
+            .int(WORKERS_ERROR)
+            .min(1, WORKERS_ERROR)
+            .max(64, WORKERS_ERROR),
+        ],
+        { error: WORKERS_ERROR },
+      )
+      .default(1),
     MATCH_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
     VOLUNTEER_MAX_HOLD: z.coerce.number().int().min(1).max(100).default(5),
     VOLUNTEER_HOLD_HOURS: z.coerce.number().int().min(1).max(720).default(48),
@@ -102,6 +118,8 @@ const configSchema = z
     pagesAtOnce: env.PAGES_AT_ONCE,
     /** How long a process trusts the election and race versions it read, unless it writes meanwhile (ElectionCache). */
     cacheRecheckMs: env.CACHE_RECHECK_MS,
+    /** Server processes sharing the port (`auto`: one per CPU); see server.ts. */
+    workers: env.WORKERS === 'auto' ? availableParallelism() : env.WORKERS,
     matchRatePerMinute: env.MATCH_RATE_PER_MINUTE,
     volunteerMaxHold: env.VOLUNTEER_MAX_HOLD,
     volunteerHoldHours: env.VOLUNTEER_HOLD_HOURS,

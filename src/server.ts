@@ -1,3 +1,4 @@
+import cluster from 'node:cluster';
 import type { Server } from 'node:http';
 import { pathToFileURL } from 'node:url';
 import type { Logger } from 'pino';
@@ -18,17 +19,22 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+/** Migrations, and the demo election on a first run: once, before any process serves. */
+async function prepareDatabase(db: Db, config: Config, logger: Logger): Promise<void> {
+  const applied = await migrateToLatest(db);
+  if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');
+  if (config.seedDemo) {
+    const seeded = await seedDemoIfEmpty({ db, clock: systemClock });
+    if (seeded && !seeded.ok) throw new Error('the demo election package did not import');
+    if (seeded) logger.info('demo election loaded');
+  }
+}
+
 /** Config → database → migrations → (demo on first run) → app → listen. */
 export async function startServer(config: Config, logger: Logger = createLogger(config)): Promise<RunningServer> {
   const db = createDb(config.databaseUrl);
   try {
-    const applied = await migrateToLatest(db);
-    if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');
-    if (config.seedDemo) {
-      const seeded = await seedDemoIfEmpty({ db, clock: systemClock });
-      if (seeded && !seeded.ok) throw new Error('the demo election package did not import');
-      if (seeded) logger.info('demo election loaded');
-    }
+    await prepareDatabase(db, config, logger);
   } catch (error) {
     await db.destroy();
     throw error;
@@ -70,6 +76,10 @@ async function main(): Promise<void> {
     throw error;
   }
   const logger = createLogger(config);
+  if (config.workers > 1 && cluster.isPrimary) {
+    await runPrimary(config, logger);
+    return;
+  }
   let running: RunningServer;
   try {
     running = await startServer(config, logger);
@@ -77,7 +87,11 @@ async function main(): Promise<void> {
     logger.fatal({ err: error }, 'could not start');
     process.exit(1);
   }
+  let shuttingDown = false;
   const shutdown = (signal: string) => {
+    // A second signal (Ctrl-C reaches every process of the group, and the primary passes it on) changes nothing.
+    if (shuttingDown) return;
+    shuttingDown = true;
     logger.info({ signal }, 'shutting down');
     const force = setTimeout(() => {
       logger.error('requests still open after the shutdown timeout; exiting');
@@ -92,8 +106,58 @@ async function main(): Promise<void> {
       },
     );
   };
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
-  process.once('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+/**
+ * With WORKERS above 1: this process prepares the database, then starts that
+ * many server processes sharing the port (Node's cluster hands each new
+ * connection to the next one), starts a new one when one dies, and on SIGTERM
+ * or SIGINT passes the signal on and exits when all have finished their
+ * requests. Nothing is shared between them but the database: see the README's
+ * "Several processes".
+ */
+async function runPrimary(config: Config, logger: Logger): Promise<void> {
+  const db = createDb(config.databaseUrl);
+  try {
+    await prepareDatabase(db, config, logger);
+    await serverSecret(db, config.secret);
+  } catch (error) {
+    logger.fatal({ err: error }, 'could not start');
+    process.exit(1);
+  } finally {
+    await db.destroy();
+  }
+  let stopping = false;
+  let failed = false;
+  const listening = new Set<number>();
+  const fork = () => cluster.fork({ SEED_DEMO: 'false' });
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill(signal);
+  };
+  cluster.on('listening', (worker) => listening.add(worker.id));
+  cluster.on('exit', (worker, code, signal) => {
+    if (stopping && code !== 0) failed = true;
+    if (!stopping && listening.has(worker.id)) {
+      logger.error({ worker: worker.process.pid, code, signal }, 'server process ended; starting another');
+      fork();
+    } else if (!stopping) {
+      // One that never listened (a port in use, a bad database) would fail again: stop them all.
+      logger.fatal({ worker: worker.process.pid, code, signal }, 'a server process could not start');
+      failed = true;
+      stop('SIGTERM');
+    }
+    listening.delete(worker.id);
+    if (stopping && Object.keys(cluster.workers ?? {}).length === 0) process.exit(failed ? 1 : 0);
+  });
+  for (let i = 0; i < config.workers; i += 1) fork();
+  logger.info({ workers: config.workers }, 'server processes started');
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

@@ -122,6 +122,54 @@ describe('the server', () => {
     expect(await server.exited).toBe(0);
   });
 
+  it('runs WORKERS processes on one port, replaces one that dies, and stops them all on SIGTERM', async () => {
+    const database = await createTestDatabase();
+    cleanups.push(database.drop);
+    const server = startProcess({ PORT: '0', HOST: '127.0.0.1', DATABASE_URL: database.url, WORKERS: '2' });
+    cleanups.push(() => server.child.kill('SIGKILL'));
+    const port = await server.listening;
+    const logLines = () =>
+      server
+        .output()
+        .split('\n')
+        .filter((line) => line.startsWith('{'))
+        .map((line) => JSON.parse(line) as { msg: string; pid: number; worker?: number; req?: { path: string } });
+    // Each request on a connection of its own: the connections go to the processes in turn.
+    const get = (target: string) =>
+      new Promise<number>((resolve, reject) => {
+        http.get({ host: '127.0.0.1', port, path: target, agent: false }, (res) => {
+          res.resume();
+          res.on('end', () => resolve(res.statusCode ?? 0));
+        }).on('error', reject);
+      });
+    const servedBy = async () => {
+      const statuses = await Promise.all(Array.from({ length: 8 }, () => get('/e/serra-azul-2028')));
+      expect(statuses.every((status) => status === 200)).toBe(true);
+      // The log is written as each request ends: wait for all eight lines.
+      await expect.poll(() => logLines().filter((l) => l.req?.path === '/e/serra-azul-2028').length, { timeout: 5_000 }).toBeGreaterThanOrEqual(8);
+      return new Set(logLines().filter((l) => l.req?.path === '/e/serra-azul-2028').map((l) => l.pid));
+    };
+    await expect.poll(() => logLines().filter((l) => l.msg === 'listening').length, { timeout: 20_000 }).toBe(2);
+    const first = await servedBy();
+    expect(first.size).toBe(2);
+    // The demo election was loaded once, by the process that starts the others.
+    expect(logLines().filter((l) => l.msg === 'demo election loaded')).toHaveLength(1);
+
+    const [victim] = first;
+    process.kill(victim!, 'SIGKILL');
+    await expect.poll(() => logLines().filter((l) => l.msg === 'listening').length, { timeout: 20_000 }).toBe(3);
+    expect(logLines().filter((l) => l.msg === 'server process ended; starting another').map((l) => l.worker)).toEqual([victim]);
+    expect(await get('/healthz')).toBe(200);
+
+    const listeners = logLines()
+      .filter((l) => l.msg === 'listening')
+      .map((l) => l.pid)
+      .filter((pid) => pid !== victim);
+    server.child.kill('SIGTERM');
+    expect(await server.exited).toBe(0);
+    for (const pid of listeners) expect(() => process.kill(pid, 0)).toThrow();
+  });
+
   it('installs a working `concordo` command', async () => {
     const database = await createTestDatabase();
     cleanups.push(database.drop);

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config.js';
 
@@ -39,5 +40,13 @@ describe('configuration', () => {
       port: 3000,
     });
     expect(loadConfig({ BASE_URL: 'https://concordo.example.org/' }).baseUrl).toBe('https://concordo.example.org');
+  });
+
+  it('runs one server process unless WORKERS asks for more, `auto` being one per CPU', () => {
+    expect(loadConfig({}).workers).toBe(1);
+    expect(loadConfig({ WORKERS: '3' }).workers).toBe(3);
+    expect(loadConfig({ WORKERS: 'auto' }).workers).toBe(availableParallelism());
+    expect(() => loadConfig({ WORKERS: '0' })).toThrow(/WORKERS: must be auto or a number from 1 to 64/);
+    expect(() => loadConfig({ WORKERS: 'many' })).toThrow(/WORKERS: must be auto or a number from 1 to 64/);
   });
 });

@@ -17,12 +17,18 @@ export function i18n(req: Request, res: Response, next: NextFunction): void {
   res.locals.locale = locale;
   res.locals.langParam = explicit ?? null;
   res.locals.t = translator(locale);
-  res.locals.languages = LOCALES.map((code) => ({
-    code,
-    name: LANGUAGE_NAMES[code],
-    current: code === locale,
-    href: withQuery(req.originalUrl, { lang: code }),
-  }));
+  // The language links are worked out only for a page that renders them (not for a kept widget, JSON or a redirect).
+  let languages: Array<{ code: Locale; name: string; current: boolean; href: string }> | undefined;
+  Object.defineProperty(res.locals, 'languages', {
+    enumerable: true,
+    get: () =>
+      (languages ??= LOCALES.map((code) => ({
+        code,
+        name: LANGUAGE_NAMES[code],
+        current: code === locale,
+        href: withQuery(req.originalUrl, { lang: code }),
+      }))),
+  });
   next();
 }
 
