@@ -1,8 +1,11 @@
 import { createHash } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
 
 /** A rendered response, ready to send as it is, with its entity tag. */
 export interface CachedBody {
   body: Buffer;
+  /** The body gzipped once, for every reader whose browser accepts it. */
+  gzip: Buffer;
   etag: string;
 }
 
@@ -32,7 +35,7 @@ export class ResponseCache {
   set(key: string, html: string): CachedBody {
     const body = Buffer.from(html);
     // The same weak tag Express would compute for the body, once.
-    const entry = { body, etag: `W/"${body.length.toString(16)}-${createHash('sha1').update(body).digest('base64').slice(0, 27)}"` };
+    const entry = { body, gzip: gzipSync(body), etag: `W/"${body.length.toString(16)}-${createHash('sha1').update(body).digest('base64').slice(0, 27)}"` };
     if (bytesOf(key, entry) > this.maxBytes) return entry;
     this.delete(key);
     this.entries.set(key, entry);
@@ -54,7 +57,7 @@ export class ResponseCache {
 }
 
 function bytesOf(key: string, entry: CachedBody): number {
-  return entry.body.length + key.length * 2;
+  return entry.body.length + entry.gzip.length + key.length * 2;
 }
 
 const ids = new WeakMap<object, number>();

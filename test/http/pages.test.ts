@@ -211,6 +211,14 @@ describe('public pages', () => {
     const again = await get(widget, { 'If-None-Match': tag });
     expect(again.status).toBe(304);
     expect(again.text).toBe('');
+    // Gzipped for a browser that accepts it, plain for one that does not: the same widget.
+    const zipped = await get(widget, { 'Accept-Encoding': 'gzip' });
+    expect(zipped.headers['content-encoding']).toBe('gzip');
+    expect(zipped.headers.vary).toMatch(/Accept-Encoding/);
+    const plain = await get(widget, { 'Accept-Encoding': 'identity' });
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(plain.text).toBe(zipped.text);
+    expect(plain.headers.etag).toBe(tag);
     // A candidate shown in the widget publishes a new justification: the next reader sees it.
     const shownName = cheerio.load((await get(widget)).text)('ul.answers > li a').first().text();
     const shown = demo.candidates.find((c) => (c.ballotName ?? c.name) === shownName)!;

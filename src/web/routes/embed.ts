@@ -1,4 +1,4 @@
-import { Router, type Response } from 'express';
+import { Router, type Request, type Response } from 'express';
 import type { AppDeps } from '../../app.js';
 import { minuteSeed, seededRandom, shuffle, newSeed } from '../../domain/fairness.js';
 import { localize } from '../../domain/locale.js';
@@ -40,7 +40,7 @@ export function embedRouter(deps: AppDeps & { cache: ElectionCache }): Router {
     const key = found?.race ? `${snapshotId(found.election)}:${snapshotId(found.race)}|${res.locals.locale}|${seed}|${req.originalUrl}` : null;
     const cached = key === null ? undefined : widgets.get(key);
     if (cached !== undefined) {
-      sendCached(res, cached);
+      sendCached(req, res, cached);
       return;
     }
     const page = await statementPage(deps, { election: params.election, statement: params.id, race: query.race, party: query.party, random: seededRandom(seed) });
@@ -57,7 +57,7 @@ export function embedRouter(deps: AppDeps & { cache: ElectionCache }): Router {
       more: more > 0 ? res.locals.t('embed.moreAnswers', { count: more }) : null,
     });
     if (key === null) res.type('html').send(html);
-    else sendCached(res, widgets.set(key, html));
+    else sendCached(req, res, widgets.set(key, html));
   });
 
   router.get('/embed/e/:election/candidates/:id', validate('params', CandidateParams), async (_req, res) => {
@@ -134,7 +134,13 @@ function renderToString(res: Response, view: string, data: Record<string, unknow
   });
 }
 
-/** Sends a kept response; Express answers 304 when the reader already has it. */
-function sendCached(res: Response, cached: CachedBody): void {
-  res.type('html').set('ETag', cached.etag).send(cached.body);
+/**
+ * Sends a kept response, gzipped for a reader that accepts it (the compression
+ * middleware leaves an encoded body alone); Express answers 304
+ * when the reader already has it.
+ */
+function sendCached(req: Request, res: Response, cached: CachedBody): void {
+  res.type('html').set('ETag', cached.etag).vary('Accept-Encoding');
+  if (req.acceptsEncodings('gzip', 'identity') === 'gzip') res.set('Content-Encoding', 'gzip').send(cached.gzip);
+  else res.send(cached.body);
 }
