@@ -10,8 +10,10 @@ import { readRoster, type RosterRejection, type RosterRow } from '../formats/tse
  * SQ_CANDIDATO. A first pass reads the whole file without writing, so a
  * malformed file changes nothing; the second writes in batches of a few
  * hundred rows, each in its own transaction, so a large file neither holds
- * the database for long nor needs memory in proportion to its size.
- * Re-importing updates what changed and never duplicates.
+ * the database for long nor needs memory in proportion to its size: what is
+ * kept is the election's races and parties, and the court ids seen, to catch
+ * a duplicate row (tens of bytes a row). Existing candidates are looked up
+ * per batch. Re-importing updates what changed and never duplicates.
  */
 
 export interface RosterSummary {
@@ -94,26 +96,25 @@ interface ImportState {
   racePosition: number;
   parties: Map<string, number>;
   partyPosition: number;
-  candidateKeys: Set<string>;
   candidatePosition: number;
 }
 
 async function loadState(db: Db, electionId: number): Promise<ImportState> {
   const races = await db.selectFrom('races').select(['id', 'slug', 'source_key', 'position']).where('election_id', '=', electionId).execute();
   const parties = await db.selectFrom('parties').select(['id', 'slug', 'position']).where('election_id', '=', electionId).execute();
-  const candidates = await db
+  // Races and parties are few (a national roster has some 14,000 races); candidates are not kept in memory.
+  const last = await db
     .selectFrom('candidates')
-    .select(['key', (eb) => eb.fn.max('position').over().as('maxPosition')])
+    .select((eb) => eb.fn.max('position').as('position'))
     .where('election_id', '=', electionId)
-    .execute();
+    .executeTakeFirst();
   return {
     races: new Map(races.filter((r) => r.source_key !== null).map((r) => [r.source_key!, r.id])),
     raceSlugs: new Set(races.map((r) => r.slug)),
     racePosition: Math.max(-1, ...races.map((r) => r.position)) + 1,
     parties: new Map(parties.map((p) => [p.slug, p.id])),
     partyPosition: Math.max(-1, ...parties.map((p) => p.position)) + 1,
-    candidateKeys: new Set(candidates.map((c) => c.key)),
-    candidatePosition: Number(candidates[0]?.maxPosition ?? -1) + 1,
+    candidatePosition: Number(last?.position ?? -1) + 1,
   };
 }
 
@@ -143,6 +144,26 @@ async function writeBatch(
         .execute()
     ).map((c) => [c.official_id!, c]),
   );
+  // A new candidate's key is their court id, unless another candidate of the election already has it as key.
+  const keysTaken = new Set(
+    (
+      await trx
+        .selectFrom('candidates')
+        .select('key')
+        .where('election_id', '=', electionId)
+        .where(
+          'key',
+          'in',
+          rows.map((r) => r.officialId),
+        )
+        .execute()
+    ).map((c) => c.key),
+  );
+  // The batch's court ids were all looked up above; another key (rare: `123-2`) is looked up on its own.
+  const isKeyTaken = async (key: string, officialId: string) =>
+    keysTaken.has(key) ||
+    (key !== officialId &&
+      (await trx.selectFrom('candidates').select('id').where('election_id', '=', electionId).where('key', '=', key).executeTakeFirst()) !== undefined);
 
   for (const row of rows) {
     const raceId = await ensureRace(trx, { electionId, row, state, summary });
@@ -156,7 +177,9 @@ async function writeBatch(
       race_id: raceId,
     };
     if (!old) {
-      const key = uniqueSlug(row.officialId, state.candidateKeys);
+      let key = row.officialId;
+      for (let n = 2; await isKeyTaken(key, row.officialId); n += 1) key = `${row.officialId}-${n}`;
+      keysTaken.add(key);
       const inserted = await trx
         .insertInto('candidates')
         .values({

@@ -182,4 +182,26 @@ describe('electoral-court roster import', () => {
     const ana = await db.selectFrom('candidates').select(['elected', 'gender', 'gender_source']).where('official_id', '=', '1001').executeTakeFirstOrThrow();
     expect(ana).toEqual({ elected: 1, gender: 'mulher trans', gender_source: 'self' });
   });
+
+  it('gives a new candidate their court id as key, or the next free one when another candidate has it', async () => {
+    const first = write('first.csv', [header, '1001;ANA SOUZA;ANA;11001;AC;01554;MANOEL URBANO;13;VEREADOR;PP;11;PROGRESSISTAS;#NULO#']);
+    expect(await importFile(first)).toMatchObject({ created: 1 });
+    // An organizer had given that key and the next one to candidates of their own.
+    await db.updateTable('candidates').set({ key: '1002', official_id: null }).where('official_id', '=', '1001').execute();
+    expect(await importFile(first)).toMatchObject({ created: 1 });
+    await db.updateTable('candidates').set({ key: '1002-2', official_id: null }).where('official_id', '=', '1001').execute();
+    const next = write('next.csv', [
+      header,
+      '1002;BRUNO LIMA;BRUNO;11002;AC;01554;MANOEL URBANO;13;VEREADOR;PP;11;PROGRESSISTAS;#NULO#',
+      '1003;CARLA DIAS;CARLA;11003;AC;01554;MANOEL URBANO;13;VEREADOR;PP;11;PROGRESSISTAS;#NULO#',
+    ]);
+    expect(await importFile(next)).toMatchObject({ created: 2 });
+    const keys = await db.selectFrom('candidates').select(['key', 'official_id']).orderBy('key').execute();
+    expect(keys).toEqual([
+      { key: '1002', official_id: null },
+      { key: '1002-2', official_id: null },
+      { key: '1002-3', official_id: '1002' },
+      { key: '1003', official_id: '1003' },
+    ]);
+  });
 });
