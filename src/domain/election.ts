@@ -110,9 +110,13 @@ export interface HistoryEntry {
 }
 
 /** An election with everything a questionnaire needs, in questionnaire order. */
-export interface ElectionDetail extends Election {
+/** An election with its questionnaire: what a candidate answers. */
+export interface ElectionQuestionnaire extends Election {
   topics: Topic[];
   statements: Statement[];
+}
+
+export interface ElectionDetail extends ElectionQuestionnaire {
   races: Race[];
   parties: Party[];
 }

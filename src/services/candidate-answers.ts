@@ -1,10 +1,10 @@
 import type { Db } from '../db/client.js';
 import { findCandidate } from '../db/repositories/candidates.js';
 import { listAnswerRows, listDrafts, replaceDrafts, type DraftAnswer } from '../db/repositories/drafts.js';
-import { bumpRaceVersion, findElectionDetail } from '../db/repositories/elections.js';
+import { bumpRaceVersion, findElectionQuestionnaire } from '../db/repositories/elections.js';
 import { historyWriter } from '../db/repositories/history.js';
 import type { Clock } from '../domain/clock.js';
-import type { Candidate, ElectionDetail } from '../domain/election.js';
+import type { Candidate, ElectionDetail, ElectionQuestionnaire } from '../domain/election.js';
 
 /*
  * A candidate's questionnaire: a private draft saved at any time, and the
@@ -13,8 +13,8 @@ import type { Candidate, ElectionDetail } from '../domain/election.js';
  * appended to the public, hash-chained history with who made it.
  */
 
-export interface Questionnaire {
-  election: ElectionDetail;
+export interface Questionnaire<E extends ElectionQuestionnaire = ElectionDetail> {
+  election: E;
   candidate: Candidate;
   /** The draft, or the published answers when no draft was saved yet. */
   draft: Map<number, DraftAnswer>;
@@ -24,15 +24,14 @@ export interface Questionnaire {
 }
 
 /**
- * The candidate's questionnaire. `election` reads the election's questionnaire
- * (by default from `db`; pages pass the cache's, which a national election
- * needs: it holds every race).
+ * The candidate's questionnaire. `election` reads the election (pages pass the
+ * cache's: a national election has 11,000 races to read otherwise).
  */
-export async function loadQuestionnaire(
+export async function loadQuestionnaire<E extends ElectionQuestionnaire>(
   db: Db,
   candidateId: number,
-  election: (slug: string) => Promise<ElectionDetail | null> = (slug) => findElectionDetail(db, slug),
-): Promise<Questionnaire | null> {
+  election: (slug: string) => Promise<E | null>,
+): Promise<Questionnaire<E> | null> {
   const candidateRow = await db.selectFrom('candidates').innerJoin('elections', 'elections.id', 'candidates.election_id').select(['elections.slug', 'candidates.key']).where('candidates.id', '=', candidateId).executeTakeFirst();
   if (!candidateRow) return null;
   const detail = await election(candidateRow.slug);
@@ -76,7 +75,8 @@ export async function publishDraft(
 ): Promise<PublishOutcome> {
   const now = deps.clock.now().toISOString();
   return deps.db.transaction().execute(async (trx) => {
-    const state = await loadQuestionnaire(trx, input.candidateId);
+    // The questionnaire alone, not the races: this runs inside the transaction.
+    const state = await loadQuestionnaire(trx, input.candidateId, (slug) => findElectionQuestionnaire(trx, slug));
     if (!state) throw new Error(`candidate ${input.candidateId} vanished`);
     if (!state.election.questionnaireOpen) return { ok: false, problem: 'closed' } as const;
     if (state.draft.size === 0) return { ok: false, problem: 'empty' } as const;

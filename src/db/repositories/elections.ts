@@ -1,4 +1,4 @@
-import type { Election, ElectionDetail } from '../../domain/election.js';
+import type { Election, ElectionDetail, ElectionQuestionnaire } from '../../domain/election.js';
 import type { Db } from '../client.js';
 import { readLocalized, readOptionalLocalized } from '../json-columns.js';
 import type { ElectionRow } from '../schema.js';
@@ -10,12 +10,12 @@ export async function listElections(db: Db): Promise<Election[]> {
   return rows.map(toElection);
 }
 
-/** An election with its topics, statements, races and parties, or null. */
-export async function findElectionDetail(db: Db, slug: string): Promise<ElectionDetail | null> {
+/** An election with its topics and statements (questionnaire order), or null. */
+export async function findElectionQuestionnaire(db: Db, slug: string): Promise<ElectionQuestionnaire | null> {
   const row = await db.selectFrom('elections').selectAll().where('slug', '=', slug).executeTakeFirst();
   if (!row) return null;
   const election = toElection(row);
-  const [topics, statements, races, parties] = await Promise.all([
+  const [topics, statements] = await Promise.all([
     db.selectFrom('topics').selectAll().where('election_id', '=', row.id).orderBy('position').execute(),
     db
       .selectFrom('statements')
@@ -26,8 +26,6 @@ export async function findElectionDetail(db: Db, slug: string): Promise<Election
       .orderBy('topics.position')
       .orderBy('statements.position')
       .execute(),
-    db.selectFrom('races').selectAll().where('election_id', '=', row.id).orderBy('position').execute(),
-    db.selectFrom('parties').selectAll().where('election_id', '=', row.id).orderBy('position').execute(),
   ]);
   return {
     ...election,
@@ -40,6 +38,19 @@ export async function findElectionDetail(db: Db, slug: string): Promise<Election
       context: readOptionalLocalized(s.context),
       scale: s.scale ?? election.scale,
     })),
+  };
+}
+
+/** An election with its topics, statements, races and parties, or null. */
+export async function findElectionDetail(db: Db, slug: string): Promise<ElectionDetail | null> {
+  const questionnaire = await findElectionQuestionnaire(db, slug);
+  if (!questionnaire) return null;
+  const [races, parties] = await Promise.all([
+    db.selectFrom('races').selectAll().where('election_id', '=', questionnaire.id).orderBy('position').execute(),
+    db.selectFrom('parties').selectAll().where('election_id', '=', questionnaire.id).orderBy('position').execute(),
+  ]);
+  return {
+    ...questionnaire,
     races: races.map((r) => ({
       id: r.id,
       slug: r.slug,

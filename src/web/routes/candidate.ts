@@ -96,7 +96,7 @@ export function candidateRouter(deps: AppDeps & AuthDeps & { account: AccountMid
   const welcomePage = async (req: Request, res: Response, extra: Record<string, unknown> = {}, status = 200) => {
     const link = await openLink(deps, linkToken(req), ['candidate']);
     if (!link.ok) return linkProblemPage(res, link.problem);
-    const state = link.invitation.candidateId === null ? null : await loadQuestionnaire(deps.db, link.invitation.candidateId);
+    const state = link.invitation.candidateId === null ? null : await loadQuestionnaire(deps.db, link.invitation.candidateId, (slug) => deps.cache.detail(slug));
     if (!state) return linkProblemPage(res, 'unknown');
     return render(
       res,
