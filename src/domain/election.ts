@@ -109,13 +109,13 @@ export interface HistoryEntry {
   actor: string;
 }
 
-/** An election with everything a questionnaire needs, in questionnaire order. */
-/** An election with its questionnaire: what a candidate answers. */
+/** An election with its questionnaire (topics and statements, in questionnaire order): what a candidate answers. */
 export interface ElectionQuestionnaire extends Election {
   topics: Topic[];
   statements: Statement[];
 }
 
+/** An election with everything its pages need: the questionnaire, the races and the parties. */
 export interface ElectionDetail extends ElectionQuestionnaire {
   races: Race[];
   parties: Party[];
