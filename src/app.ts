@@ -107,7 +107,7 @@ export function createApp(deps: AppDeps): Express {
   const account = accountMiddleware({ ...deps, mailer });
   app.set('trust proxy', deps.config.trustProxy);
   app.use(healthRouter(deps));
-  app.use(admission(deps.config.pagesAtOnce));
+  app.use(admission(deps.config.pagesAtOnce, deps.config.pagesPerTurn));
   app.use('/api/v1', apiRouter({ ...deps, cache }));
   app.use(publicRouter({ ...deps, cache }));
   app.use(voterRouter({ ...deps, cache }));

@@ -57,6 +57,7 @@ const configSchema = z
       .default('*'),
     DATA_LICENSE: z.string().min(1).default('CC BY 4.0'),
     PAGES_AT_ONCE: z.coerce.number().int().min(1).max(10_000).default(8),
+    PAGES_PER_TURN: z.coerce.number().int().min(1).max(10_000).default(24),
     CACHE_RECHECK_MS: z.coerce.number().int().min(0).max(60_000).default(1_000),
     WORKERS: z
       .union(
@@ -116,6 +117,8 @@ const configSchema = z
     dataLicense: env.DATA_LICENSE,
     /** Page requests (GET/HEAD) served at once; the others wait their turn in arrival order. */
     pagesAtOnce: env.PAGES_AT_ONCE,
+    /** Page requests started in one turn of the event loop, so new connections are accepted between turns. */
+    pagesPerTurn: env.PAGES_PER_TURN,
     /** How long a process trusts the election and race versions it read, unless it writes meanwhile (ElectionCache). */
     cacheRecheckMs: env.CACHE_RECHECK_MS,
     /** Server processes sharing the port (`auto`: one per CPU); see server.ts. */

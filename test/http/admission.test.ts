@@ -1,4 +1,6 @@
+import { EventEmitter } from 'node:events';
 import type { AddressInfo } from 'node:net';
+import type { Request, Response } from 'express';
 import express from 'express';
 import { afterEach, describe, expect, it } from 'vitest';
 import { admission } from '../../src/web/middleware/admission.js';
@@ -16,7 +18,7 @@ describe('admission', () => {
     const started: string[] = [];
     const held = new Map<string, () => void>();
     const app = express();
-    app.use(admission(limit));
+    app.use(admission(limit, 100));
     app.all('/{*rest}', (req, res) => {
       started.push(`${req.method} ${req.path}`);
       held.set(req.path, () => res.send('ok'));
@@ -57,5 +59,24 @@ describe('admission', () => {
     expect(started.slice(1).sort()).toEqual(['GET /data/e.csv', 'POST /form']);
     ['/page', '/form', '/data/e.csv'].forEach(release);
     expect((await Promise.all([page, post, download])).map((r) => r.status)).toEqual([200, 200, 200]);
+  });
+
+  it('starts only so many pages in one turn of the event loop, the next ones in the next turns, in order', async () => {
+    // Pages answered from memory finish inside the turn that started them: the turn's budget, not the limit, holds them back.
+    const admit = admission(100, 2);
+    const started: number[] = [];
+    for (let i = 0; i < 5; i += 1) {
+      const res = new EventEmitter() as unknown as Response;
+      admit({ method: 'GET', path: `/p${i}`, destroyed: false } as unknown as Request, res, () => {
+        started.push(i);
+        res.emit('finish');
+      });
+    }
+    const turn = () => new Promise((resolve) => setImmediate(resolve));
+    expect(started).toEqual([0, 1]);
+    await turn();
+    expect(started).toEqual([0, 1, 2, 3]);
+    await turn();
+    expect(started).toEqual([0, 1, 2, 3, 4]);
   });
 });
