@@ -136,8 +136,8 @@ function renderToString(res: Response, view: string, data: Record<string, unknow
 
 /**
  * Sends a kept response, gzipped for a reader that accepts it (the compression
- * middleware leaves an encoded body alone); Express answers 304
- * when the reader already has it.
+ * middleware leaves an encoded body alone); Express answers 304 when the
+ * reader already has it.
  */
 function sendCached(req: Request, res: Response, cached: CachedBody): void {
   res.type('html').set('ETag', cached.etag).vary('Accept-Encoding');
