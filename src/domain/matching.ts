@@ -147,38 +147,54 @@ export function matchCandidates(
   for (let t = 1; t < topicCount; t += 1) topicEnd[t] = Math.max(topicEnd[t]!, topicEnd[t - 1]!);
 
   const values = matrix.values;
+  // Topic scores are worked out for the candidates whose topics are read: a page shows a hundred.
+  const topicScores = (c: number): Array<number | null> => {
+    const row = c * statementCount;
+    const topics: Array<number | null> = new Array(topicCount);
+    let i = 0;
+    for (let t = 0; t < topicCount; t += 1) {
+      let topicSum = 0;
+      for (const end = topicEnd[t]!; i < end; i += 1) topicSum += table[i * 8 + values[row + qStatement[i]!]!]!;
+      topics[t] = topicWeight[t]! > 0 ? toScore(method, topicSum, topicWeight[t]!) : null;
+    }
+    return topics;
+  };
   const results: RankedCandidate[] = [];
   const unranked: number[] = [];
-  const topicSums = new Float64Array(topicCount);
   for (let c = 0; c < matrix.candidateCount; c += 1) {
     const row = c * statementCount;
     let answered = 0;
     let sum = 0;
-    let i = 0;
-    for (let t = 0; t < topicCount; t += 1) {
-      const end = topicEnd[t]!;
-      let topicSum = 0;
-      for (; i < end; i += 1) {
-        const value = values[row + qStatement[i]!]!;
-        answered |= value;
-        topicSum += table[i * 8 + value]!;
-      }
-      topicSums[t] = topicSum;
-      sum += topicSum;
+    for (let i = 0; i < q; i += 1) {
+      const value = values[row + qStatement[i]!]!;
+      answered |= value;
+      sum += table[i * 8 + value]!;
     }
-    if (answered === 0) {
-      unranked.push(c);
-      continue;
-    }
-    const score = toScore(method, sum, weightSum);
-    const topics: Array<number | null> = new Array(topicCount);
-    for (let t = 0; t < topicCount; t += 1) {
-      topics[t] = topicWeight[t]! > 0 ? toScore(method, topicSums[t]!, topicWeight[t]!) : null;
-    }
-    results.push({ candidate: c, score, percent: roundHalfUp(score), rank: 0, topics });
+    if (answered === 0) unranked.push(c);
+    else results.push(new Ranked(c, toScore(method, sum, weightSum), topicScores));
   }
 
   return { ok: true, counted: q, results: rankWithTies(results, options.random), unranked: shuffle(unranked, options.random) };
+}
+
+/** A ranked candidate whose topic scores are worked out when read: a page shows a hundred of thousands. */
+class Ranked implements RankedCandidate {
+  readonly percent: number;
+  rank = 0;
+  readonly #topicScores: (candidate: number) => Array<number | null>;
+  #topics: Array<number | null> | undefined;
+  constructor(
+    readonly candidate: number,
+    readonly score: number,
+    topicScores: (candidate: number) => Array<number | null>,
+  ) {
+    this.percent = roundHalfUp(score);
+    this.#topicScores = topicScores;
+  }
+  get topics(): Array<number | null> {
+    this.#topics ??= this.#topicScores(this.candidate);
+    return this.#topics;
+  }
 }
 
 function toScore(method: Method, sum: number, weightSum: number): number {
