@@ -166,6 +166,15 @@ describe('the voter’s journey', () => {
       expect(res.headers['set-cookie']).toBeUndefined();
       expect(res.headers['cache-control']).toBe('no-store');
       expect(res.headers['referrer-policy']).toBe('no-referrer');
+      // A tag for a page no one may keep would only cost the hashing.
+      expect(res.headers.etag).toBeUndefined();
+      expect(res.headers['content-type']).toBe('text/html; charset=utf-8');
+      const plain = await request(ctx.app).get(url).set('Accept-Encoding', 'identity');
+      expect(Number(plain.headers['content-length'])).toBe(Buffer.byteLength(plain.text));
+      const head = await request(ctx.app).head(url).set('Accept-Encoding', 'identity');
+      expect(head.status).toBe(200);
+      expect(head.headers['content-length']).toBe(plain.headers['content-length']);
+      expect(head.text).toBeUndefined();
     }
   });
 

@@ -1,10 +1,11 @@
-import { Router, type Request, type Response } from 'express';
+import { Router, type Request } from 'express';
 import type { AppDeps } from '../../app.js';
 import { findCandidatesByKeys, listPublishedAnswers } from '../../db/repositories/candidates.js';
 import type { ElectionCache, ElectionSnapshot } from '../../services/election-cache.js';
 import { decodeResultStrings, encodeResultStrings, matchVoter, type VoterInputError } from '../../services/matching.js';
 import type { VoterAnswers } from '../../domain/matching.js';
 import { NotFoundError } from '../errors.js';
+import { privatePage, renderPrivate } from '../private-page.js';
 import { withQuery } from '../middleware/i18n.js';
 import { parsed, validate } from '../middleware/validate.js';
 import { ElectionParams, FilterQuery, filterFromQuery } from '../schemas/public.js';
@@ -19,11 +20,6 @@ import { cardView, compareView, quizView, resultsView } from '../views/voter.js'
  */
 export function voterRouter(deps: AppDeps & { cache: ElectionCache }): Router {
   const router = Router();
-  const privatePage = (res: Response) => {
-    res.set('Cache-Control', 'no-store');
-    res.set('Referrer-Policy', 'no-referrer');
-  };
-
   router.get('/methodology', (_req, res) => {
     res.render('pages/methodology', { title: res.locals.t('methodology.title') });
   });
@@ -39,7 +35,7 @@ export function voterRouter(deps: AppDeps & { cache: ElectionCache }): Router {
       const query = ResultsQuery.safeParse(req.query);
       const previous =
         query.success && query.data.a !== undefined ? decodeResultStrings(election, { a: query.data.a, w: query.data.w }) : null;
-      res.render('pages/quiz', {
+      await renderPrivate(res, 'pages/quiz', {
         ...quizView(election, {
           locale: res.locals.locale,
           t: res.locals.t,
@@ -79,13 +75,9 @@ export function voterRouter(deps: AppDeps & { cache: ElectionCache }): Router {
         voter: VoterAnswers | null,
         race: string | undefined,
         tooFew?: { counted: number; required: number },
-      ) => {
-        res
-          .status(400)
-          .render('pages/quiz', { ...quizView(election, { locale: res.locals.locale, t: res.locals.t, race, voter, errors, tooFew, prefix }), ...layout });
-      };
+      ) => renderPrivate(res.status(400), 'pages/quiz', { ...quizView(election, { locale: res.locals.locale, t: res.locals.t, race, voter, errors, tooFew, prefix }), ...layout });
       if (!query.success) {
-        quizAgain([{ field: 'a', code: 'bad_character', params: {} }], null, undefined);
+        await quizAgain([{ field: 'a', code: 'bad_character', params: {} }], null, undefined);
         return;
       }
       if (query.data.a === undefined) {
@@ -104,16 +96,16 @@ export function voterRouter(deps: AppDeps & { cache: ElectionCache }): Router {
       });
       if (result.kind === 'no_election') throw new NotFoundError();
       if (result.kind === 'invalid') {
-        quizAgain(result.errors, result.voter, query.data.race);
+        await quizAgain(result.errors, result.voter, query.data.race);
         return;
       }
       if (!result.outcome.ok) {
-        quizAgain([], result.voter, result.race.race.slug, result.outcome);
+        await quizAgain([], result.voter, result.race.race.slug, result.outcome);
         return;
       }
       const filterQuery = FilterQuery.parse(req.query);
       const filter = filterFromQuery(filterQuery);
-      res.render('pages/results', {
+      await renderPrivate(res, 'pages/results', {
         filters: filterForm({
           action: `${prefix}/e/${params.election}/results`,
           query: filterQuery,
@@ -157,7 +149,8 @@ export function voterRouter(deps: AppDeps & { cache: ElectionCache }): Router {
     candidates.sort((x, y) => query.data.c.indexOf(x.key) - query.data.c.indexOf(y.key));
     const answers = await Promise.all(candidates.map((c) => listPublishedAnswers(deps.db, c)));
     const decoded = query.data.a === undefined ? null : decodeResultStrings(election, { a: query.data.a, w: query.data.w });
-    res.render(
+    await renderPrivate(
+      res,
       'pages/compare',
       compareView(election, {
         locale: res.locals.locale,
@@ -185,7 +178,7 @@ export function voterRouter(deps: AppDeps & { cache: ElectionCache }): Router {
     const query = CardQuery.safeParse(req.query);
     const keys = query.success ? query.data.c : [];
     const candidates = await findCandidatesByKeys(deps.db, election.detail.id, keys);
-    res.render('pages/card', cardView(election.detail, { candidates, keys, locale: res.locals.locale, t: res.locals.t }));
+    await renderPrivate(res, 'pages/card', cardView(election.detail, { candidates, keys, locale: res.locals.locale, t: res.locals.t }));
   });
 
   return router;
