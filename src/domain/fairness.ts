@@ -32,14 +32,18 @@ export function seedFromText(text: string): number {
 
 /** A new array with the items in random order (Fisher–Yates); the input is left as it was. */
 export function shuffle<T>(items: readonly T[], random: RandomSource): T[] {
-  const result = items.slice();
-  for (let i = result.length - 1; i > 0; i -= 1) {
+  return shuffleInPlace(items.slice(), random);
+}
+
+/** `shuffle`, in place: the same order for the same source. */
+export function shuffleInPlace<T extends { length: number; [index: number]: unknown }>(items: T, random: RandomSource): T {
+  for (let i = items.length - 1; i > 0; i -= 1) {
     const j = Math.floor(random() * (i + 1));
-    const item = result[i] as T;
-    result[i] = result[j] as T;
-    result[j] = item;
+    const item = items[i];
+    items[i] = items[j];
+    items[j] = item;
   }
-  return result;
+  return items;
 }
 
 /** A new 32-bit seed, for a fresh random order when the link fixes none. */
