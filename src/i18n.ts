@@ -31,6 +31,15 @@ function numbers(locale: Locale): Intl.NumberFormat {
   if (!format) numberFormats.set(locale, (format = new Intl.NumberFormat(locale)));
   return format;
 }
+/* Small whole numbers (ranks, counts) come back on every page: formatted once per locale. */
+const SMALL = 10_000;
+const smallNumbers = new Map<Locale, string[]>();
+function formatNumber(locale: Locale, value: number): string {
+  if (!Number.isInteger(value) || value < 0 || value >= SMALL) return numbers(locale).format(value);
+  let known = smallNumbers.get(locale);
+  if (!known) smallNumbers.set(locale, (known = []));
+  return (known[value] ??= numbers(locale).format(value));
+}
 
 export function translate(locale: Locale, key: string, params: Params = {}): string {
   const catalogue = catalogues[locale];
@@ -40,10 +49,11 @@ export function translate(locale: Locale, key: string, params: Params = {}): str
     chosen = plural in catalogue ? plural : `${key}.other` in catalogue ? `${key}.other` : key;
   }
   const template = catalogue[chosen] ?? catalogues[DEFAULT_LOCALE][chosen] ?? key;
+  if (!template.includes('{')) return template;
   return template.replace(/\{(\w+)\}/g, (whole, name: string) => {
     const value = params[name];
     if (value === undefined) return whole;
-    return typeof value === 'number' ? numbers(locale).format(value) : value;
+    return typeof value === 'number' ? formatNumber(locale, value) : value;
   });
 }
 
