@@ -144,7 +144,9 @@ export function matchCandidates(
     const row = c * statementCount;
     const sums = new Float64Array(topicCount);
     for (let s = 0; s < statementCount; s += 1) sums[questionnaire.topics[s]!]! += table[s * 8 + values[row + s]!]!;
-    return Array.from(sums, (sum, t) => (topicWeight[t]! > 0 ? toScore(method, sum, topicWeight[t]!) : null));
+    const scores: Array<number | null> = new Array(topicCount);
+    for (let t = 0; t < topicCount; t += 1) scores[t] = topicWeight[t]! > 0 ? toScore(method, sums[t]!, topicWeight[t]!) : null;
+    return scores;
   };
   const answersQ = (row: number): boolean => {
     for (let s = 0; s < statementCount; s += 1) {

@@ -105,32 +105,30 @@ export function voterRouter(deps: AppDeps & { cache: ElectionCache }): Router {
       }
       const filterQuery = FilterQuery.parse(req.query);
       const filter = filterFromQuery(filterQuery);
-      await renderPrivate(res, 'pages/results', {
-        filters: filterForm({
-          action: `${prefix}/e/${params.election}/results`,
-          query: filterQuery,
-          filter,
-          parties: result.election.detail.parties,
-          // The race's own values, from memory: no query per results page.
-          options: profileValues(result.race.candidates),
-          keep: { race: result.race.race.slug, a, w, m: query.data.m, miss: query.data.miss },
-          t: res.locals.t,
-        }),
-        ...resultsView(result, {
-          locale: res.locals.locale,
-          t: res.locals.t,
-          method,
-          missing,
-          filter,
-          showAll: req.query.all === '1',
-          showAllHref: withQuery(req.originalUrl, { all: '1', lang: null }),
-          // Shared links lead to the full site, also from inside an embed.
-          shareUrl: `${deps.config.baseUrl}${shareablePath(req).slice(prefix.length)}`,
-          prefix,
-          langParam: res.locals.langParam,
-        }),
-        ...layout,
+      const view = resultsView(result, {
+        locale: res.locals.locale,
+        t: res.locals.t,
+        method,
+        missing,
+        filter,
+        showAll: req.query.all === '1',
+        showAllHref: withQuery(req.originalUrl, { all: '1', lang: null }),
+        // Shared links lead to the full site, also from inside an embed.
+        shareUrl: `${deps.config.baseUrl}${shareablePath(req).slice(prefix.length)}`,
+        prefix,
+        langParam: res.locals.langParam,
       });
+      const filters = filterForm({
+        action: `${prefix}/e/${params.election}/results`,
+        query: filterQuery,
+        filter,
+        parties: result.election.detail.parties,
+        // The race's own values, from memory: no query per results page.
+        options: profileValues(result.race.candidates),
+        keep: { race: result.race.race.slug, a, w, m: query.data.m, miss: query.data.miss },
+        t: res.locals.t,
+      });
+      await renderPrivate(res, 'pages/results', { filters, ...view, ...layout }, view.ranking.splice);
     });
   };
   journey('', {});
