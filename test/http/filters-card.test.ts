@@ -110,6 +110,8 @@ describe('results of a large race', () => {
       const url = '/e/vila-pequena-2028/results?race=prefeito&a=12--&lang=en';
       const first = cheerio.load((await request(ctx.app).get(url)).text);
       expect(first('.ranking .match').length).toBe(100);
+      // One score, one rank, said to be shared on every row.
+      expect(new Set(first('.ranking .rank').map((_, rank) => first(rank).text()).get())).toEqual(new Set(['#1 (tie)']));
       expect(first('.more a').text()).toBe('Show the other 30 candidates');
       expect(first('.more a').attr('href')).toBe('/e/vila-pequena-2028/results?race=prefeito&a=12--&all=1&lang=en');
       const all = cheerio.load((await request(ctx.app).get(first('.more a').attr('href')!)).text);

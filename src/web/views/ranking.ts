@@ -42,8 +42,8 @@ export function rankingHtml(
     langParam: unknown;
     /** Inside an embed, candidate pages open in a new tab. */
     embedded: boolean;
-    /** How many candidates share each rank. */
-    rankCounts: ReadonlyMap<number, number>;
+    /** Whether more than one candidate holds a rank. */
+    tied: (rank: number) => boolean;
   },
 ): RankingHtml {
   const { t } = input;
@@ -63,7 +63,7 @@ export function rankingHtml(
   const rankLabel = (rank: number) => {
     let label = rankLabels.get(rank);
     if (label === undefined) {
-      label = escape(t('results.rank', { rank })) + ((input.rankCounts.get(rank) ?? 0) > 1 ? tie : '');
+      label = escape(t('results.rank', { rank })) + (input.tied(rank) ? tie : '');
       rankLabels.set(rank, label);
     }
     return label;

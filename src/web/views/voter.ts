@@ -129,16 +129,16 @@ export function resultsView(
   const { election, race, voter, outcome } = result;
   // Filters hide candidates from the lists; ranks and scores stay those of the whole race.
   const filter = input.filter ?? {};
-  const shown = isFiltering(filter)
-    ? (row: number, answered: boolean) => matchesFilter(filterable(race.candidates[row]!, { parties: result.election.detail.parties, answered }), filter)
-    : () => true;
+  const filtering = isFiltering(filter);
+  const shown = (row: number, answered: boolean) =>
+    matchesFilter(filterable(race.candidates[row]!, { parties: result.election.detail.parties, answered }), filter);
   if (!outcome.ok) throw new Error('results need a successful match');
   const { detail } = election;
   const { locale, t } = input;
   const topics = detail.topics.map((topic) => ({ name: localize(topic.name, locale), nameLang: fallbackLanguage(topic.name, locale) }));
   const { a, w } = encodeResultStrings(voter);
-  const rankCounts = new Map<number, number>();
-  for (const r of outcome.results) rankCounts.set(r.rank, (rankCounts.get(r.rank) ?? 0) + 1);
+  // Results are in rank order and a tie's first place is its rank: the place after it holds the same rank.
+  const tied = (rank: number) => outcome.results[rank]?.rank === rank;
   const answeredAny = (row: number) => {
     const start = row * detail.statements.length;
     return race.matrix.values.subarray(start, start + detail.statements.length).some((v) => v > 0);
@@ -151,8 +151,8 @@ export function resultsView(
     href: paths.candidate(detail.slug, c.key),
   });
   // A large race (a city council can have a thousand candidates) lists the first hundred; one link shows all.
-  const rankedShown = outcome.results.filter((r) => shown(r.candidate, true));
-  const unrankedShown = outcome.unranked.filter((row) => shown(row, answeredAny(row)));
+  const rankedShown = filtering ? outcome.results.filter((r) => shown(r.candidate, true)) : outcome.results;
+  const unrankedShown = filtering ? outcome.unranked.filter((row) => shown(row, answeredAny(row))) : outcome.unranked;
   const rankedPage = input.showAll ? rankedShown : rankedShown.slice(0, RESULTS_SHOWN);
   const unrankedPage = input.showAll ? unrankedShown : unrankedShown.slice(0, Math.max(0, RESULTS_SHOWN - rankedPage.length));
   return {
@@ -177,7 +177,7 @@ export function resultsView(
       t,
       langParam: input.langParam,
       embedded: input.prefix === '/embed',
-      rankCounts,
+      tied,
     }),
     unranked: unrankedPage.map((row) => ({
       ...candidateLink(race.candidates[row]!),
