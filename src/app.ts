@@ -4,7 +4,6 @@ import { constants as zlibConstants } from 'node:zlib';
 import compression from 'compression';
 import { admission } from './web/middleware/admission.js';
 import express, { type Express } from 'express';
-import { engine } from 'express-handlebars';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import type { Config } from './config.js';
@@ -12,6 +11,7 @@ import type { Db } from './db/client.js';
 import type { Clock } from './domain/clock.js';
 import type { RandomSource } from './domain/fairness.js';
 import { viewHelpers } from './web/view-helpers.js';
+import { viewEngine } from './web/view-engine.js';
 import { errorHandler, notFound } from './web/middleware/errors.js';
 import { i18n } from './web/middleware/i18n.js';
 import { embedSecurity, strictSecurity } from './web/middleware/security.js';
@@ -55,8 +55,7 @@ export function createApp(deps: AppDeps): Express {
 
   app.engine(
     '.hbs',
-    engine({
-      extname: '.hbs',
+    viewEngine({
       defaultLayout: 'main',
       layoutsDir: path.join(root, 'views/layouts'),
       partialsDir: path.join(root, 'views/partials'),
