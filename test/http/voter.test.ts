@@ -290,3 +290,41 @@ describe('the voter’s journey', () => {
     expect(text).not.toContain('answers');
   });
 });
+
+describe('the rows of a results page', () => {
+  // Parts of the rows are kept between pages (src/web/views/ranking.ts): none may reach another page.
+  it('are those of the page’s language, links, place, voter and candidates', async () => {
+    const ctx = await createTestContext();
+    try {
+      const pkg = loadFixture('small-election.json');
+      expect((await writePackage(ctx, { pkg, actor: 'test' })).ok).toBe(true);
+      const rows = async (url: string, language = 'en') => {
+        const $ = cheerio.load((await request(ctx.app).get(url).set('Accept-Language', language)).text);
+        return $('.ranking .match')
+          .map((_, li) => ({
+            rank: $(li).find('.rank').text(),
+            name: $(li).find('.name').text(),
+            href: $(li).find('.name').attr('href'),
+            target: $(li).find('.name').attr('target') ?? null,
+            pick: $(li).find('.pick').text().trim(),
+          }))
+          .get();
+      };
+      const ana = { rank: '#1', name: 'Ana da Praça', href: '/e/vila-pequena-2028/candidates/ana?lang=en', target: null, pick: 'Compare Ana da Praça' };
+      const results = '/e/vila-pequena-2028/results?race=prefeito';
+      expect((await rows(`${results}&a=543-`))[0]).toEqual({ ...ana, href: '/e/vila-pequena-2028/candidates/ana' });
+      expect((await rows(`${results}&a=543-`, 'es'))[0]).toEqual({ ...ana, rank: '1º', href: '/e/vila-pequena-2028/candidates/ana', pick: 'Comparar Ana da Praça' });
+      expect((await rows(`${results}&a=543-&lang=en`))[0]).toEqual(ana);
+      expect((await rows(`/embed${results}&a=543-&lang=en`))[0]).toEqual({ ...ana, target: '_blank' });
+      // Neutral on s1 and s3: both candidates are half a scale away on each, a tie for this voter only.
+      expect((await rows(`${results}&a=3-2-&lang=en`)).map((row) => row.rank)).toEqual(['#1 (tie)', '#1 (tie)']);
+      expect((await rows(`${results}&a=543-&lang=en`)).map((row) => row.rank)).toEqual(['#1', '#2']);
+      // A new version of the election: the new name shows at once.
+      pkg.candidates[0]!.ballotName = 'Ana Nova';
+      expect((await writePackage(ctx, { pkg, actor: 'test' })).ok).toBe(true);
+      expect((await rows(`${results}&a=543-&lang=en`))[0]).toMatchObject({ name: 'Ana Nova', pick: 'Compare Ana Nova' });
+    } finally {
+      await ctx.close();
+    }
+  });
+});

@@ -1,8 +1,10 @@
 import Handlebars from 'handlebars';
 import type { Candidate, Party } from '../../domain/election.js';
 import { roundHalfUp, type RankedCandidate } from '../../domain/matching.js';
-import type { Translator } from '../../i18n.js';
+import type { Locale } from '../../domain/locale.js';
+import { translate, type Params } from '../../i18n.js';
 import { keepingLang } from '../view-helpers.js';
+import { paths } from './public.js';
 
 const escape = Handlebars.Utils.escapeExpression;
 
@@ -16,6 +18,21 @@ export interface RankingHtml {
   splice: { at: string; body: Buffer };
 }
 
+/** What the rows' fixed parts are made of: nothing of the voter's, since they are kept. */
+export interface RankingSource {
+  /** Names the election's and the race's snapshots: kept parts are found by it. */
+  key: string;
+  electionSlug: string;
+  candidates: readonly Candidate[];
+  parties: readonly Party[];
+  topics: ReadonlyArray<{ name: string; nameLang: string | null }>;
+  locale: Locale;
+  /** The page's explicit `?lang=`, kept in links. */
+  langParam: string | null;
+  /** Inside an embed, candidate pages open in a new tab. */
+  embedded: boolean;
+}
+
 /**
  * The ranked list of a results page (the `<li>`s of `ol.ranking`), written
  * here rather than in the template: a hundred candidates with a score per
@@ -26,68 +43,133 @@ export interface RankingHtml {
  * numbers; the XSS suites (test/http/xss.test.ts, test/browser/xss.test.ts)
  * hold the results page to that with hostile names, parties and topics.
  *
- * The rows are encoded to UTF-8 on their own and put in the page's slot after
- * rendering (`renderPrivate`): mostly Latin-1, they encode several times
- * faster than inside the whole page, which other text makes two-byte.
+ * What does not depend on the voter (a candidate's link, party, number and
+ * checkbox; a topic's score at each percent; a rank's label) is encoded to
+ * UTF-8 once per race, language and place, and kept (`RowParts`); a page joins
+ * the parts its rows need, and the whole is put in the page's slot after
+ * rendering (`renderPrivate`).
  */
 export function rankingHtml(
   rows: readonly RankedCandidate[],
-  input: {
-    candidates: readonly Candidate[];
-    parties: readonly Party[];
-    topics: ReadonlyArray<{ name: string; nameLang: string | null }>;
-    href: (candidate: Candidate) => string;
-    t: Translator;
-    /** The page's explicit `?lang=`, kept in links. */
-    langParam: unknown;
-    /** Inside an embed, candidate pages open in a new tab. */
-    embedded: boolean;
-    /** Whether more than one candidate holds a rank. */
-    tied: (rank: number) => boolean;
-  },
+  source: RankingSource,
+  /** Whether more than one candidate holds a rank. */
+  tied: (rank: number) => boolean,
 ): RankingHtml {
-  const { t } = input;
-  const tie = ` <span class="tie">${escape(t('results.tie'))}</span>`;
-  const noScore = escape(t('results.noTopicScore'));
-  const noTopicScore = `<span title="${noScore}" aria-hidden="true">—</span><span class="visually-hidden">${noScore}</span>`;
-  const pick = escape(t('results.pick'));
-  const target = input.embedded ? ' target="_blank" rel="noopener"' : '';
-  const topicHeads = input.topics.map((topic) => `<div><dt${topic.nameLang ? ` lang="${escape(topic.nameLang)}"` : ''}>${escape(topic.name)}</dt><dd>`);
-  const partyHtml = new Map<number, string>();
-  for (const party of input.parties) {
-    partyHtml.set(party.id, `<abbr class="party" title="${escape(party.name)}">${escape(party.abbreviation)}</abbr>`);
+  const parts = rowParts(source);
+  const pieces: Buffer[] = [];
+  for (const row of rows) {
+    pieces.push(parts.rank(row.rank, tied(row.rank)), parts.percent(row.percent), parts.head(row.candidate));
+    const topics = row.topics;
+    for (let i = 0; i < topics.length; i += 1) {
+      const score = topics[i];
+      pieces.push(parts.topic(i, score === null || score === undefined ? null : roundHalfUp(score)));
+    }
+    pieces.push(parts.tail(row.candidate));
+  }
+  return { slot: new Handlebars.SafeString(SLOT), splice: { at: SLOT, body: Buffer.concat(pieces) } };
+}
+
+/** Kept row parts, for this many races and variants, the least recently used out first. */
+const KEPT_RACES = 32;
+const kept = new Map<string, RowParts>();
+
+function rowParts(source: RankingSource): RowParts {
+  const key = `${source.key}|${source.embedded ? 'embed' : 'site'}|${source.locale}|${source.langParam ?? ''}`;
+  let parts = kept.get(key);
+  if (parts) {
+    kept.delete(key);
+  } else {
+    parts = new RowParts(source);
+    if (kept.size >= KEPT_RACES) kept.delete(kept.keys().next().value!);
+  }
+  kept.set(key, parts);
+  return parts;
+}
+
+/** The fixed parts of one race's rows in one language, each encoded when first needed. */
+class RowParts {
+  private readonly heads: Array<Buffer | undefined>;
+  private readonly tails: Array<Buffer | undefined>;
+  /** Per topic: the part at each percent 0–100, then the part without a score. */
+  private readonly topics: Array<Array<Buffer | undefined>>;
+  private readonly ranks = new Map<number, Buffer>();
+  private readonly percents: Array<Buffer | undefined> = [];
+  private readonly partyHtml = new Map<number, string>();
+
+  constructor(private readonly source: RankingSource) {
+    this.heads = new Array(source.candidates.length);
+    this.tails = new Array(source.candidates.length);
+    this.topics = source.topics.map(() => new Array(102));
+    for (const party of source.parties) {
+      this.partyHtml.set(party.id, `<abbr class="party" title="${escape(party.name)}">${escape(party.abbreviation)}</abbr>`);
+    }
   }
 
-  // Ties share a rank: its label is made once.
-  const rankLabels = new Map<number, string>();
-  const rankLabel = (rank: number) => {
-    let label = rankLabels.get(rank);
-    if (label === undefined) {
-      label = escape(t('results.rank', { rank })) + (input.tied(rank) ? tie : '');
-      rankLabels.set(rank, label);
-    }
-    return label;
-  };
-  let html = '';
-  for (const row of rows) {
-    const candidate = input.candidates[row.candidate]!;
-    const party = candidate.partyId === null ? undefined : partyHtml.get(candidate.partyId);
-    const name = escape(candidate.ballotName);
-    let topics = '';
-    for (let i = 0; i < row.topics.length; i += 1) {
-      const score = row.topics[i];
-      const percent = score === null || score === undefined ? null : roundHalfUp(score);
-      topics += `${topicHeads[i]}${percent === null ? noTopicScore : `<meter min="0" max="100" value="${percent}" aria-hidden="true"></meter> ${percent}%`}</dd></div>`;
-    }
-    html +=
-      `<li class="match"><div class="match-head">` +
-      `<span class="rank">${rankLabel(row.rank)}</span> ` +
-      `<span class="percent">${row.percent}%</span> ` +
-      `<a class="name" href="${escape(keepingLang(input.href(candidate), input.langParam))}"${target}>${name}</a>` +
-      (party ? ` ${party}` : '') +
-      (candidate.ballotNumber ? ` <span class="number">${escape(candidate.ballotNumber)}</span>` : '') +
-      `</div><dl class="topic-scores">${topics}</dl>` +
-      `<label class="pick"><input type="checkbox" name="c" value="${escape(candidate.key)}"> ${pick}<span class="visually-hidden"> ${name}</span></label></li>\n`;
+  private t(key: string, params?: Params): string {
+    return translate(this.source.locale, key, params);
   }
-  return { slot: new Handlebars.SafeString(SLOT), splice: { at: SLOT, body: Buffer.from(html) } };
+
+  rank(rank: number, tied: boolean): Buffer {
+    const at = 2 * rank + (tied ? 1 : 0);
+    let part = this.ranks.get(at);
+    if (!part) {
+      const tie = tied ? ` <span class="tie">${escape(this.t('results.tie'))}</span>` : '';
+      part = Buffer.from(`<li class="match"><div class="match-head"><span class="rank">${escape(this.t('results.rank', { rank }))}${tie}</span> `);
+      this.ranks.set(at, part);
+    }
+    return part;
+  }
+
+  percent(percent: number): Buffer {
+    return (this.percents[percent] ??= Buffer.from(`<span class="percent">${percent}%</span> `));
+  }
+
+  head(row: number): Buffer {
+    let part = this.heads[row];
+    if (!part) {
+      const candidate = this.source.candidates[row]!;
+      const party = candidate.partyId === null ? undefined : this.partyHtml.get(candidate.partyId);
+      const href = keepingLang(paths.candidate(this.source.electionSlug, candidate.key), this.source.langParam);
+      const target = this.source.embedded ? ' target="_blank" rel="noopener"' : '';
+      part = Buffer.from(
+        `<a class="name" href="${escape(href)}"${target}>${escape(candidate.ballotName)}</a>` +
+          (party ? ` ${party}` : '') +
+          (candidate.ballotNumber ? ` <span class="number">${escape(candidate.ballotNumber)}</span>` : '') +
+          `</div><dl class="topic-scores">`,
+      );
+      this.heads[row] = part;
+    }
+    return part;
+  }
+
+  tail(row: number): Buffer {
+    let part = this.tails[row];
+    if (!part) {
+      const candidate = this.source.candidates[row]!;
+      part = Buffer.from(
+        `</dl><label class="pick"><input type="checkbox" name="c" value="${escape(candidate.key)}"> ${escape(this.t('results.pick'))}` +
+          `<span class="visually-hidden"> ${escape(candidate.ballotName)}</span></label></li>\n`,
+      );
+      this.tails[row] = part;
+    }
+    return part;
+  }
+
+  /** A topic's name and score; `null` when the voter counted no statement of the topic. */
+  topic(topic: number, percent: number | null): Buffer {
+    const parts = this.topics[topic]!;
+    const at = percent === null ? 101 : percent;
+    let part = parts[at];
+    if (!part) {
+      const { name, nameLang } = this.source.topics[topic]!;
+      const noScore = escape(this.t('results.noTopicScore'));
+      const score =
+        percent === null
+          ? `<span title="${noScore}" aria-hidden="true">—</span><span class="visually-hidden">${noScore}</span>`
+          : `<meter min="0" max="100" value="${percent}" aria-hidden="true"></meter> ${percent}%`;
+      part = Buffer.from(`<div><dt${nameLang ? ` lang="${escape(nameLang)}"` : ''}>${escape(name)}</dt><dd>${score}</dd></div>`);
+      parts[at] = part;
+    }
+    return part;
+  }
 }

@@ -8,6 +8,7 @@ import type { Translator } from '../../i18n.js';
 import type { ElectionSnapshot } from '../../services/election-cache.js';
 import { encodeResultStrings, type MatchResult, type VoterInputError } from '../../services/matching.js';
 import { paths } from './public.js';
+import { snapshotId } from '../response-cache.js';
 import { rankingHtml } from './ranking.js';
 
 /* View-models of the voter's pages: plain, localized data for the templates. */
@@ -169,16 +170,20 @@ export function resultsView(
     moreCount: rankedShown.length - rankedPage.length + unrankedShown.length - unrankedPage.length,
     showAllHref: input.showAllHref ?? null,
     rankedCount: rankedPage.length,
-    ranking: rankingHtml(rankedPage, {
-      candidates: race.candidates,
-      parties: detail.parties,
-      topics,
-      href: (c) => paths.candidate(detail.slug, c.key),
-      t,
-      langParam: input.langParam,
-      embedded: input.prefix === '/embed',
+    ranking: rankingHtml(
+      rankedPage,
+      {
+        key: `${snapshotId(election)}:${snapshotId(race)}`,
+        electionSlug: detail.slug,
+        candidates: race.candidates,
+        parties: detail.parties,
+        topics,
+        locale,
+        langParam: typeof input.langParam === 'string' ? input.langParam : null,
+        embedded: input.prefix === '/embed',
+      },
       tied,
-    }),
+    ),
     unranked: unrankedPage.map((row) => ({
       ...candidateLink(race.candidates[row]!),
       reason: answeredAny(row) ? t('results.unrankedNoneOfYours') : t('results.unrankedNoAnswers'),
