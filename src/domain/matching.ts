@@ -112,40 +112,37 @@ export function matchCandidates(
   }
   if (q < options.minAnswers) return { ok: false, reason: 'too_few_answers', counted: q, required: options.minAnswers };
 
-  // Each statement's weighted term for every possible candidate value (0 = missing), computed
-  // once per voter and all 0 outside Q, so scoring a candidate is a table lookup per statement.
+  // Each statement's weighted term for every possible candidate value (0 = missing), computed once
+  // per voter and 0 outside Q, so scoring a candidate is a table lookup per statement. The terms
+  // are whole numbers in units of 1/unit (see `termUnits`): sums are exact, equal scores are equal
+  // sums, and a distance method's score is 100 · (1 − sum / (unit · Σw)).
   const method = options.method;
-  const table = new Float64Array(8 * statementCount);
+  const unit = termUnit(questionnaire.scales, voter, method);
+  const table = new Int32Array(8 * statementCount);
   const topicWeight = new Float64Array(topicCount);
   let weightSum = 0;
-  // The sum of a candidate with no answer in Q, added in the same order as every candidate's.
+  // The sum of a candidate with no answer in Q.
   let noAnswerSum = 0;
   for (let s = 0; s < statementCount; s += 1) {
     const v = voter.values[s] ?? 0;
     const w = voter.weights[s] ?? 0;
     if (v === 0 || w === 0) continue;
     const k = questionnaire.scales[s]!;
-    const pv = position(v, k);
-    // Distance to a missing answer: to the far end (penalty) or to the middle (neutral).
-    const missingDelta = options.missing === 'penalty' ? Math.abs(pv - (pv > 0 ? -0.5 : 0.5)) : Math.abs(pv);
     weightSum += w;
     topicWeight[questionnaire.topics[s]!]! += w;
-    table[s * 8] = w * (method === 'agreement' ? 0 : method === 'euclidean' ? missingDelta * missingDelta : missingDelta);
+    for (let value = 0; value <= k; value += 1) table[s * 8 + value] = w * termUnits(method, options.missing, k, v, value, unit);
     noAnswerSum += table[s * 8]!;
-    for (let value = 1; value <= k; value += 1) {
-      const delta = Math.abs(pv - position(value, k));
-      table[s * 8 + value] = w * (method === 'agreement' ? (value === v ? 1 : 0) : method === 'euclidean' ? delta * delta : delta);
-    }
   }
+  const scoreOf = (sum: number, weight: number) => toScore(method, sum / (unit * weight));
 
   const values = matrix.values;
   // Topic scores are worked out for the candidates whose topics are read: a page shows a few dozen.
   const topicScores = (c: number): Array<number | null> => {
     const row = c * statementCount;
-    const sums = new Float64Array(topicCount);
+    const sums = new Int32Array(topicCount);
     for (let s = 0; s < statementCount; s += 1) sums[questionnaire.topics[s]!]! += table[s * 8 + values[row + s]!]!;
     const scores: Array<number | null> = new Array(topicCount);
-    for (let t = 0; t < topicCount; t += 1) scores[t] = topicWeight[t]! > 0 ? toScore(method, sums[t]!, topicWeight[t]!) : null;
+    for (let t = 0; t < topicCount; t += 1) scores[t] = topicWeight[t]! > 0 ? scoreOf(sums[t]!, topicWeight[t]!) : null;
     return scores;
   };
   const answersQ = (row: number): boolean => {
@@ -156,7 +153,8 @@ export function matchCandidates(
   };
   const n = matrix.candidateCount;
   const rows = new Uint32Array(n);
-  const scores = new Float64Array(n);
+  // Ranked on the exact sums: the smaller the better, but for agreement.
+  const keys = new Int32Array(n);
   let m = 0;
   const unranked: number[] = [];
   for (let c = 0; c < n; c += 1) {
@@ -168,20 +166,59 @@ export function matchCandidates(
       continue;
     }
     rows[m] = c;
-    scores[m] = toScore(method, sum, weightSum);
+    keys[m] = method === 'agreement' ? sum : -sum;
     m += 1;
   }
-  const { order, ranks } = rankScores(scores.subarray(0, m), options.random);
+  const { order, ranks } = rankScores(keys.subarray(0, m), options.random);
   const results: RankedCandidate[] = new Array(m);
   for (let position = 0; position < m; position += 1) {
     const i = order[position]!;
-    results[position] = new Ranked(rows[i]!, scores[i]!, ranks[position]!, topicScores);
+    results[position] = new Ranked(rows[i]!, scoreOf(Math.abs(keys[i]!), weightSum), ranks[position]!, topicScores);
   }
   return { ok: true, counted: q, results, unranked: shuffle(unranked, options.random) };
 }
 
+/**
+ * The unit of a voter's terms: the least common multiple of the counted
+ * statements' denominators. On a k-point scale a position is a whole number
+ * of 1/(2(k − 1)) (the middle of an even scale, the neutral placement, is a
+ * half step), so a distance is a whole number of 1/(2(k − 1)) and its square
+ * of 1/(2(k − 1))²; agreement counts whole weights. At most 120 (cityblock)
+ * and 14,400 (euclidean).
+ */
+function termUnit(scales: Uint8Array, voter: VoterAnswers, method: Method): number {
+  let unit = 1;
+  if (method === 'agreement') return unit;
+  for (let s = 0; s < scales.length; s += 1) {
+    if ((voter.values[s] ?? 0) === 0 || (voter.weights[s] ?? 0) === 0) continue;
+    const step = 2 * (scales[s]! - 1);
+    const denominator = method === 'euclidean' ? step * step : step;
+    unit = (unit * denominator) / gcd(unit, denominator);
+  }
+  return unit;
+}
+
+function gcd(a: number, b: number): number {
+  return b === 0 ? a : gcd(b, a % b);
+}
+
+/**
+ * A statement's term (before its weight) for candidate value `value` (0 =
+ * missing), in units of 1/unit: SPEC §5.4 and §5.5 over doubled positions
+ * P(v) = 2(v − 1) − (k − 1) = p(v) · 2(k − 1).
+ */
+function termUnits(method: Method, missing: MissingPolicy, k: number, v: number, value: number, unit: number): number {
+  if (method === 'agreement') return value === v ? 1 : 0;
+  const step = 2 * (k - 1);
+  const voterAt = 2 * (v - 1) - (k - 1);
+  // A missing answer: at the far end from the voter (penalty) or in the middle (neutral).
+  const candidateAt = value > 0 ? 2 * (value - 1) - (k - 1) : missing === 'neutral' ? 0 : voterAt > 0 ? -(k - 1) : k - 1;
+  const delta = Math.abs(voterAt - candidateAt);
+  return method === 'euclidean' ? (delta * delta * unit) / (step * step) : (delta * unit) / step;
+}
+
 /** Σ over the statements of one candidate's row of the voter's term for the candidate's answer. */
-function rowSum(table: Float64Array, values: Uint8Array, row: number, statementCount: number): number {
+function rowSum(table: Int32Array, values: Uint8Array, row: number, statementCount: number): number {
   let sum = 0;
   for (let s = 0; s < statementCount; s += 1) sum += table[s * 8 + values[row + s]!]!;
   return sum;
@@ -207,8 +244,8 @@ class Ranked implements RankedCandidate {
   }
 }
 
-function toScore(method: Method, sum: number, weightSum: number): number {
-  const mean = sum / weightSum;
+/** A score from the mean term (Σ w Δ / Σ w, its square-rooted square, or the share of agreement). */
+function toScore(method: Method, mean: number): number {
   if (method === 'agreement') return 100 * mean;
   if (method === 'euclidean') return 100 * (1 - Math.sqrt(mean));
   return 100 * (1 - mean);
@@ -237,7 +274,7 @@ export function rankWithTies<T extends { score: number; rank: number }>(items: T
  * bench): the distinct ones are found with a map and sorted natively, and a
  * counting sort lays the items out, equal scores in index order.
  */
-export function rankScores(scores: Float64Array, random: RandomSource): { order: Uint32Array; ranks: Uint32Array } {
+export function rankScores(scores: Float64Array | Int32Array, random: RandomSource): { order: Uint32Array; ranks: Uint32Array } {
   const n = scores.length;
   const slotOf = new Map<number, number>();
   const slot = new Uint32Array(n);

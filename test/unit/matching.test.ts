@@ -245,6 +245,52 @@ describe('matching properties', () => {
     );
   });
 
+  /** SPEC §5 written out as it reads, in floating point: the reference the packed matching must agree with. */
+  const reference = (s: Scenario, rows: number[][]) => {
+    const p = (v: number, k: number) => (v - 1) / (k - 1) - 0.5;
+    const counted = s.scales.flatMap((_, q) => (s.voter[q]! > 0 && s.weights[q]! > 0 ? [q] : []));
+    const score = (row: number[], statements: number[]) => {
+      if (statements.length === 0) return null;
+      let sum = 0;
+      let weights = 0;
+      for (const q of statements) {
+        const k = s.scales[q]!;
+        const pv = p(s.voter[q]!, k);
+        const pc = row[q]! > 0 ? p(row[q]!, k) : s.missing === 'neutral' ? 0 : pv > 0 ? -0.5 : 0.5;
+        const delta = Math.abs(pv - pc);
+        sum += s.weights[q]! * (s.method === 'agreement' ? (row[q] === s.voter[q] ? 1 : 0) : s.method === 'euclidean' ? delta * delta : delta);
+        weights += s.weights[q]!;
+      }
+      const mean = sum / weights;
+      return s.method === 'agreement' ? 100 * mean : s.method === 'euclidean' ? 100 * (1 - Math.sqrt(mean)) : 100 * (1 - mean);
+    };
+    const ranked = rows.flatMap((row, c) =>
+      counted.some((q) => row[q]! > 0)
+        ? [{ c, score: score(row, counted)!, topics: [0, 1, 2, 3].map((t) => score(row, counted.filter((q) => s.topics[q] === t))) }]
+        : [],
+    );
+    // Rank: one more than the number of candidates scoring more than 1e-9 higher (ties share it).
+    return ranked.map((r) => ({ ...r, rank: 1 + ranked.filter((o) => o.score - r.score >= 1e-9).length }));
+  };
+
+  it('agrees with SPEC §5 written out directly: scores, topic scores, ranks and who is unranked', () => {
+    fc.assert(
+      fc.property(scenario, (s) => {
+        const outcome = run(s, s.candidates);
+        if (!outcome.ok) return;
+        const expected = reference(s, s.candidates);
+        expect(outcome.results.length).toBe(expected.length);
+        for (const want of expected) {
+          const got = outcome.results.find((r) => r.candidate === want.c)!;
+          expect(got.score).toBeCloseTo(want.score, 9);
+          expect(got.rank).toBe(want.rank);
+          got.topics.forEach((topic, t) => (want.topics[t] === null ? expect(topic).toBeNull() : expect(topic).toBeCloseTo(want.topics[t]!, 9)));
+        }
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
   it('does not depend on the order candidates are stored in', () => {
     fc.assert(
       fc.property(scenario, fc.integer({ min: 0, max: 1000 }), (s, shift) => {
