@@ -14,6 +14,7 @@ import { electedPage } from '../../services/coherence.js';
 import { electedPath, electedView } from '../views/coherence.js';
 import { withQuery } from '../middleware/i18n.js';
 import { ResponseCache, snapshotId, type CachedBody } from '../response-cache.js';
+import { renderToString } from '../render.js';
 
 /**
  * Widgets for other sites (`/embed/…`): their own small layout, framable,
@@ -125,13 +126,6 @@ export function embedRouter(deps: AppDeps & { cache: ElectionCache }): Router {
   });
 
   return router;
-}
-
-/** Renders a view to a string, to send or keep. */
-function renderToString(res: Response, view: string, data: Record<string, unknown>): Promise<string> {
-  return new Promise((resolve, reject) => {
-    res.render(view, data, (error: Error | null, html?: string) => (error ? reject(error) : resolve(html ?? '')));
-  });
 }
 
 /**

@@ -5,7 +5,7 @@ import type { ElectionCache, ElectionSnapshot } from '../../services/election-ca
 import { decodeResultStrings, encodeResultStrings, matchVoter, type VoterInputError } from '../../services/matching.js';
 import type { VoterAnswers } from '../../domain/matching.js';
 import { NotFoundError } from '../errors.js';
-import { privatePage, renderPrivate } from '../private-page.js';
+import { privatePage, renderPrivate } from '../render.js';
 import { withQuery } from '../middleware/i18n.js';
 import { parsed, validate } from '../middleware/validate.js';
 import { ElectionParams, FilterQuery, filterFromQuery } from '../schemas/public.js';

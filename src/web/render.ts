@@ -1,5 +1,12 @@
 import type { Response } from 'express';
 
+/** Renders a view to a string, to send or keep. */
+export function renderToString(res: Response, view: string, locals: object): Promise<string> {
+  return new Promise((resolve, reject) => {
+    res.render(view, locals, (error: Error | null, html?: string) => (error ? reject(error) : resolve(html ?? '')));
+  });
+}
+
 /*
  * Pages that carry a voter's answers (quiz, results, comparison, card): never
  * kept by a cache, never sent on as a referrer, and sent without an entity
@@ -17,9 +24,7 @@ export function privatePage(res: Response): void {
  * would add. `splice` puts an encoded body in place of the first `at`.
  */
 export async function renderPrivate(res: Response, view: string, locals: object, splice?: { at: string; body: Buffer }): Promise<void> {
-  const html = await new Promise<string>((resolve, reject) => {
-    res.render(view, locals, (error: Error | null, out: string) => (error ? reject(error) : resolve(out)));
-  });
+  const html = await renderToString(res, view, locals);
   const at = splice ? html.indexOf(splice.at) : -1;
   // A page may leave out an empty slot (no rows: an empty state instead).
   if (splice && at < 0 && splice.body.length > 0) throw new Error(`${view} printed no ${splice.at}`);
@@ -27,7 +32,12 @@ export async function renderPrivate(res: Response, view: string, locals: object,
     splice && at >= 0
       ? Buffer.concat([Buffer.from(html.slice(0, at)), splice.body, Buffer.from(html.slice(at + splice.at.length))])
       : Buffer.from(html);
-  res.type('html');
+  sendWithoutTag(res, 'html', body);
+}
+
+/** Sends `body` as it is, with its type and length and without an entity tag (for answers no one may keep). */
+export function sendWithoutTag(res: Response, type: string, body: Buffer): void {
+  res.type(type);
   res.setHeader('Content-Length', body.length);
   // Node leaves the body out of an answer to HEAD.
   res.end(body);
