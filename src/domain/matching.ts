@@ -137,12 +137,24 @@ export function matchCandidates(
 
   const values = matrix.values;
   // Topic scores are worked out for the candidates whose topics are read: a page shows a few dozen.
+  // Q grouped by topic (questionnaire order within each): a topic's sum is a run of it.
+  const grouped = Uint32Array.from(
+    Array.from({ length: statementCount }, (_, s) => s)
+      .filter((s) => (voter.values[s] ?? 0) > 0 && (voter.weights[s] ?? 0) > 0)
+      .sort((x, y) => questionnaire.topics[x]! - questionnaire.topics[y]! || x - y),
+  );
+  const topicEnd = new Uint32Array(topicCount);
+  for (let i = 0; i < grouped.length; i += 1) topicEnd[questionnaire.topics[grouped[i]!]!] = i + 1;
+  for (let t = 1; t < topicCount; t += 1) topicEnd[t] = Math.max(topicEnd[t]!, topicEnd[t - 1]!);
   const topicScores = (c: number): Array<number | null> => {
     const row = c * statementCount;
-    const sums = new Int32Array(topicCount);
-    for (let s = 0; s < statementCount; s += 1) sums[questionnaire.topics[s]!]! += table[s * 8 + values[row + s]!]!;
     const scores: Array<number | null> = new Array(topicCount);
-    for (let t = 0; t < topicCount; t += 1) scores[t] = topicWeight[t]! > 0 ? scoreOf(sums[t]!, topicWeight[t]!) : null;
+    let i = 0;
+    for (let t = 0; t < topicCount; t += 1) {
+      let sum = 0;
+      for (const end = topicEnd[t]!; i < end; i += 1) sum += table[grouped[i]! * 8 + values[row + grouped[i]!]!]!;
+      scores[t] = topicWeight[t]! > 0 ? scoreOf(sum, topicWeight[t]!) : null;
+    }
     return scores;
   };
   const answersQ = (row: number): boolean => {
