@@ -3,7 +3,10 @@ import * as cheerio from 'cheerio';
 import { pino } from 'pino';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { METHODS, MISSING_POLICIES } from '../../src/domain/matching.js';
+import { ElectionCache } from '../../src/services/election-cache.js';
 import { writePackage } from '../../src/services/election-packages.js';
+import { decodeAnswerObjects, matchVoter } from '../../src/services/matching.js';
 import { createTestContext, type TestContext } from '../helpers/app.js';
 import { expectStrictHtmlPage } from '../helpers/html.js';
 import { loadFixture } from '../helpers/packages.js';
@@ -199,6 +202,45 @@ describe('the voter’s journey', () => {
         ],
         unranked: [],
       });
+      expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
+      // Written by hand for speed (src/web/views/match-json.ts): the very text JSON.stringify would write.
+      expect(res.text).toBe(JSON.stringify(res.body));
+    });
+
+    it('writes a large race’s answer, with unranked candidates and every method, as JSON.stringify would', async () => {
+      // The demo election: dozens of candidates in four topics, some without answers.
+      const cache = new ElectionCache(ctx.db);
+      for (const method of METHODS) {
+        for (const missing of MISSING_POLICIES) {
+          const body = { race: 'serra-azul-vereador', answers: { s01: 5, s02: 1, s03: 3, s05: 4, s08: 2, s13: 5, s21: 1 }, weights: { s02: 2, s05: 0 } };
+          const res = await match({ ...body, method, missing }, 'serra-azul-2028');
+          expect(res.status).toBe(200);
+          expect(res.text).toBe(JSON.stringify(res.body));
+          // Every number as the matching gives it, to the last digit.
+          const direct = await matchVoter(cache, {
+            election: 'serra-azul-2028',
+            race: body.race,
+            decode: (election) => decodeAnswerObjects(election, body),
+            settings: { method, missing },
+            random: Math.random,
+          });
+          if (direct.kind !== 'matched' || !direct.outcome.ok) throw new Error('no match');
+          const { race, election, outcome } = direct;
+          const expected = outcome.results.map((r) => ({
+            candidate: race.candidates[r.candidate]!.key,
+            score: r.score,
+            percent: r.percent,
+            rank: r.rank,
+            topics: Object.fromEntries(election.detail.topics.map((topic, t) => [topic.slug, r.topics[t]])),
+          }));
+          const byKey = <T extends { candidate: string }>(rows: T[]) => [...rows].sort((x, y) => x.candidate.localeCompare(y.candidate));
+          const answered = (res.body.results as Array<{ candidate: string; party: unknown }>).map(({ party: _party, ...row }) => row);
+          expect(byKey(answered)).toEqual(byKey(expected));
+          expect(expected.length).toBeGreaterThan(5);
+          expect(res.body.unranked.sort()).toEqual(outcome.unranked.map((row) => race.candidates[row]!.key).sort());
+          expect(res.body.unranked.length).toBeGreaterThan(0);
+        }
+      }
     });
 
     it('takes the only race when the election has one', async () => {

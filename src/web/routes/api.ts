@@ -12,6 +12,8 @@ import { changesPage, publicCandidates } from '../../services/open-data.js';
 import { electionCoherence } from '../../services/coherence.js';
 import { coherenceJson } from '../../services/coherence-data.js';
 import { refuseNul } from '../middleware/nul.js';
+import { sendWithoutTag } from '../render.js';
+import { matchJson } from '../views/match-json.js';
 import { z } from 'zod';
 
 const RaceFilter = z.object({ race: z.string().regex(/^[a-z0-9]+(?:[-_][a-z0-9]+)*$/).max(100).optional() });
@@ -136,33 +138,14 @@ export function apiRouter(deps: AppDeps & { cache: ElectionCache }): Router {
       res.set('Cache-Control', 'no-store');
       if (result.kind === 'no_election') throw new NotFoundError();
       if (result.kind === 'invalid') throw invalidInput(result.errors);
-      const { election, race, outcome } = result;
+      const { outcome } = result;
       if (!outcome.ok) {
         throw new AppError(400, 'too_few_answers', 'api.tooFewAnswers', {
           counted: outcome.counted,
           required: outcome.required,
         });
       }
-      const parties = new Map(election.detail.parties.map((p) => [p.id, p.slug]));
-      const topics = election.detail.topics.map((t) => t.slug);
-      res.json({
-        race: race.race.slug,
-        method: body.method,
-        missing: body.missing,
-        counted: outcome.counted,
-        results: outcome.results.map((r) => {
-          const candidate = race.candidates[r.candidate]!;
-          return {
-            candidate: candidate.key,
-            party: candidate.partyId === null ? null : (parties.get(candidate.partyId) ?? null),
-            score: r.score,
-            percent: r.percent,
-            rank: r.rank,
-            topics: Object.fromEntries(topics.map((slug, i) => [slug, r.topics[i] ?? null])),
-          };
-        }),
-        unranked: outcome.unranked.map((row) => race.candidates[row]!.key),
-      });
+      sendWithoutTag(res, 'json', matchJson(result, body));
     },
   );
 

@@ -4,6 +4,7 @@ import { roundHalfUp, type RankedCandidate } from '../../domain/matching.js';
 import type { Locale } from '../../domain/locale.js';
 import { translate, type Params } from '../../i18n.js';
 import { keepingLang } from '../view-helpers.js';
+import { Recent } from '../recent.js';
 import { paths } from './public.js';
 
 const escape = Handlebars.Utils.escapeExpression;
@@ -69,21 +70,12 @@ export function rankingHtml(
   return { slot: new Handlebars.SafeString(SLOT), splice: { at: SLOT, body: Buffer.concat(pieces) } };
 }
 
-/** Kept row parts, for this many races and variants, the least recently used out first. */
-const KEPT_RACES = 32;
-const kept = new Map<string, RowParts>();
+/** Kept row parts, for this many races and variants. */
+const kept = new Recent<RowParts>(32);
 
 function rowParts(source: RankingSource): RowParts {
   const key = `${source.key}|${source.embedded ? 'embed' : 'site'}|${source.locale}|${source.langParam ?? ''}`;
-  let parts = kept.get(key);
-  if (parts) {
-    kept.delete(key);
-  } else {
-    parts = new RowParts(source);
-    if (kept.size >= KEPT_RACES) kept.delete(kept.keys().next().value!);
-  }
-  kept.set(key, parts);
-  return parts;
+  return kept.get(key, () => new RowParts(source));
 }
 
 /** The fixed parts of one race's rows in one language, each encoded when first needed. */
