@@ -5,7 +5,6 @@ import compression from 'compression';
 import { admission } from './web/middleware/admission.js';
 import express, { type Express } from 'express';
 import type { Logger } from 'pino';
-import { pinoHttp } from 'pino-http';
 import type { Config } from './config.js';
 import type { Db } from './db/client.js';
 import type { Clock } from './domain/clock.js';
@@ -29,6 +28,7 @@ import { adminElectionsRouter } from './web/routes/admin-elections.js';
 import { volunteerRouter } from './web/routes/volunteer.js';
 import { adminVotesRouter } from './web/routes/admin-votes.js';
 import { refuseNul } from './web/middleware/nul.js';
+import { requestLog } from './web/middleware/request-log.js';
 import { candidateRouter } from './web/routes/candidate.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -66,21 +66,7 @@ export function createApp(deps: AppDeps): Express {
   app.set('views', path.join(root, 'views'));
   if (deps.config.nodeEnv === 'production') app.enable('view cache');
 
-  app.use(
-    pinoHttp({
-      logger: deps.logger,
-      // Voter answers travel in query strings: log the path only, never the query or headers.
-      serializers: {
-        req: (req: { method: string; url: string; id: unknown }) => ({
-          id: req.id,
-          method: req.method,
-          path: req.url.split('?')[0],
-        }),
-        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
-      },
-      autoLogging: { ignore: (req) => req.url === '/healthz' },
-    }),
-  );
+  app.use(requestLog(deps.logger));
   // Embeds get their own, framable policy from their router.
   const framable = embedSecurity(deps.config.embedAllowedOrigins);
   app.use((req, res, next) => (req.path.startsWith('/embed/') ? framable(req, res, next) : strictSecurity(req, res, next)));

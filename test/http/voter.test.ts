@@ -331,6 +331,16 @@ describe('the voter’s journey', () => {
     expect(text).not.toContain('"s01"');
     expect(text).not.toContain('answers');
   });
+
+  it('logs one line per request: method, path, status and time, and no liveness checks', async () => {
+    logs.length = 0;
+    await get('/healthz');
+    await get(`${results}?race=prefeito&a=543-`);
+    const lines = logs.map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatchObject({ msg: 'request completed', req: { method: 'GET', path: results }, res: { statusCode: 200 } });
+    expect(lines[0]!.responseTime).toEqual(expect.any(Number));
+  });
 });
 
 describe('the rows of a results page', () => {
