@@ -2,7 +2,8 @@ import { shuffle, shuffleInPlace, type RandomSource } from './fairness.js';
 
 /**
  * The matching method of SPEC §5, over packed arrays so a race of thousands of
- * candidates scores in about a millisecond.
+ * candidates scores in a fraction of a millisecond, in whole numbers of a
+ * per-voter unit so that equal scores are exactly equal.
  *
  * Scale (§5.1): a statement has k points, 2 ≤ k ≤ 7, answers are integers 1…k
  * (1 strongest disagreement, k strongest agreement). 0 in the packed arrays
@@ -282,8 +283,8 @@ export function rankWithTies<T extends { score: number; rank: number }>(items: T
  * The ranking of `scores` as `rankWithTies` gives it, over numbers only: `order`
  * holds indices into `scores`, best first, and `ranks` the rank at each position.
  *
- * Races have many equal scores (69 distinct among 2,000 candidates in the
- * bench): the distinct ones are found with a map and sorted natively, and a
+ * Races have many equal scores (a few dozen distinct ones among 2,000
+ * candidates in the bench): the distinct ones are found with a map and sorted natively, and a
  * counting sort lays the items out, equal scores in index order.
  */
 export function rankScores(scores: Float64Array | Int32Array, random: RandomSource): { order: Uint32Array; ranks: Uint32Array } {
