@@ -21,16 +21,17 @@ export function privatePage(res: Response): void {
 
 /**
  * Renders `view` and sends it as it is, without the entity tag `res.render`
- * would add. `splice` puts an encoded body in place of the first `at`.
+ * would add. `splice` puts encoded parts in place of the first `at`, all
+ * joined in one copy.
  */
-export async function renderPrivate(res: Response, view: string, locals: object, splice?: { at: string; body: Buffer }): Promise<void> {
+export async function renderPrivate(res: Response, view: string, locals: object, splice?: { at: string; parts: Buffer[] }): Promise<void> {
   const html = await renderToString(res, view, locals);
   const at = splice ? html.indexOf(splice.at) : -1;
   // A page may leave out an empty slot (no rows: an empty state instead).
-  if (splice && at < 0 && splice.body.length > 0) throw new Error(`${view} printed no ${splice.at}`);
+  if (splice && at < 0 && splice.parts.length > 0) throw new Error(`${view} printed no ${splice.at}`);
   const body =
     splice && at >= 0
-      ? Buffer.concat([Buffer.from(html.slice(0, at)), splice.body, Buffer.from(html.slice(at + splice.at.length))])
+      ? Buffer.concat([Buffer.from(html.slice(0, at)), ...splice.parts, Buffer.from(html.slice(at + splice.at.length))])
       : Buffer.from(html);
   sendWithoutTag(res, 'html', body);
 }

@@ -15,8 +15,8 @@ const SLOT = '<!--ranking-->';
 export interface RankingHtml {
   /** What the template prints where the rows go. */
   slot: Handlebars.SafeString;
-  /** The rows, encoded, and the slot they replace. */
-  splice: { at: string; body: Buffer };
+  /** The rows' encoded parts, in order, and the slot they replace. */
+  splice: { at: string; parts: Buffer[] };
 }
 
 /** What the rows' fixed parts are made of: nothing of the voter's, since they are kept. */
@@ -67,7 +67,7 @@ export function rankingHtml(
     }
     pieces.push(parts.tail(row.candidate));
   }
-  return { slot: new Handlebars.SafeString(SLOT), splice: { at: SLOT, body: Buffer.concat(pieces) } };
+  return { slot: new Handlebars.SafeString(SLOT), splice: { at: SLOT, parts: pieces } };
 }
 
 /** Kept row parts, for this many races and variants. */
