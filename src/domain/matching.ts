@@ -106,11 +106,12 @@ export function matchCandidates(
 ): MatchOutcome {
   const statementCount = questionnaire.scales.length;
   const topicCount = questionnaire.topicCount;
-  // Q: the statements the voter answered and weighs above 0.
-  let q = 0;
+  // Q: the statements the voter answered and weighs above 0, in questionnaire order.
+  const counted: number[] = [];
   for (let s = 0; s < statementCount; s += 1) {
-    if ((voter.values[s] ?? 0) > 0 && (voter.weights[s] ?? 0) > 0) q += 1;
+    if ((voter.values[s] ?? 0) > 0 && (voter.weights[s] ?? 0) > 0) counted.push(s);
   }
+  const q = counted.length;
   if (q < options.minAnswers) return { ok: false, reason: 'too_few_answers', counted: q, required: options.minAnswers };
 
   // Each statement's weighted term for every possible candidate value (0 = missing), computed once
@@ -118,16 +119,15 @@ export function matchCandidates(
   // are whole numbers in units of 1/unit (see `termUnits`): sums are exact, equal scores are equal
   // sums, and a distance method's score is 100 · (1 − sum / (unit · Σw)).
   const method = options.method;
-  const unit = termUnit(questionnaire.scales, voter, method);
+  const unit = termUnit(questionnaire.scales, counted, method);
   const table = new Int32Array(8 * statementCount);
   const topicWeight = new Float64Array(topicCount);
   let weightSum = 0;
   // The sum of a candidate with no answer in Q.
   let noAnswerSum = 0;
-  for (let s = 0; s < statementCount; s += 1) {
-    const v = voter.values[s] ?? 0;
-    const w = voter.weights[s] ?? 0;
-    if (v === 0 || w === 0) continue;
+  for (const s of counted) {
+    const v = voter.values[s]!;
+    const w = voter.weights[s]!;
     const k = questionnaire.scales[s]!;
     weightSum += w;
     topicWeight[questionnaire.topics[s]!]! += w;
@@ -139,11 +139,7 @@ export function matchCandidates(
   const values = matrix.values;
   // Topic scores are worked out for the candidates whose topics are read: a page shows a few dozen.
   // Q grouped by topic (questionnaire order within each): a topic's sum is a run of it.
-  const grouped = Uint32Array.from(
-    Array.from({ length: statementCount }, (_, s) => s)
-      .filter((s) => (voter.values[s] ?? 0) > 0 && (voter.weights[s] ?? 0) > 0)
-      .sort((x, y) => questionnaire.topics[x]! - questionnaire.topics[y]! || x - y),
-  );
+  const grouped = Uint32Array.from(counted).sort((x, y) => questionnaire.topics[x]! - questionnaire.topics[y]! || x - y);
   const topicEnd = new Uint32Array(topicCount);
   for (let i = 0; i < grouped.length; i += 1) topicEnd[questionnaire.topics[grouped[i]!]!] = i + 1;
   for (let t = 1; t < topicCount; t += 1) topicEnd[t] = Math.max(topicEnd[t]!, topicEnd[t - 1]!);
@@ -158,12 +154,7 @@ export function matchCandidates(
     }
     return scores;
   };
-  const answersQ = (row: number): boolean => {
-    for (let s = 0; s < statementCount; s += 1) {
-      if (values[row + s]! > 0 && voter.values[s]! > 0 && voter.weights[s]! > 0) return true;
-    }
-    return false;
-  };
+  const answersQ = (row: number): boolean => counted.some((s) => values[row + s]! > 0);
   const n = matrix.candidateCount;
   const rows = new Uint32Array(n);
   // Ranked on the exact sums: the smaller the better, but for agreement.
@@ -199,11 +190,10 @@ export function matchCandidates(
  * of 1/(2(k − 1))²; agreement counts whole weights. At most 120 (cityblock)
  * and 14,400 (euclidean).
  */
-function termUnit(scales: Uint8Array, voter: VoterAnswers, method: Method): number {
+function termUnit(scales: Uint8Array, counted: readonly number[], method: Method): number {
   let unit = 1;
   if (method === 'agreement') return unit;
-  for (let s = 0; s < scales.length; s += 1) {
-    if ((voter.values[s] ?? 0) === 0 || (voter.weights[s] ?? 0) === 0) continue;
+  for (const s of counted) {
     const step = 2 * (scales[s]! - 1);
     const denominator = method === 'euclidean' ? step * step : step;
     unit = (unit * denominator) / gcd(unit, denominator);
