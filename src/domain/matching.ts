@@ -120,7 +120,7 @@ export function matchCandidates(
   // sums, and a distance method's score is 100 · (1 − sum / (unit · Σw)).
   const method = options.method;
   const unit = termUnit(questionnaire.scales, counted, method);
-  const table = new Int32Array(8 * statementCount);
+  const table = new Int32Array(16 * pairsPerRow(statementCount));
   const topicWeight = new Float64Array(topicCount);
   let weightSum = 0;
   // The sum of a candidate with no answer in Q.
@@ -137,6 +137,16 @@ export function matchCandidates(
   const scoreOf = (sum: number, weight: number) => toScore(method, sum / (unit * weight));
 
   const values = matrix.values;
+  // Statements two by two: the term of a pair of answers is one lookup, so a row is half as many.
+  const width = pairsPerRow(statementCount);
+  const pairs = answerPairs(matrix, statementCount);
+  const pairTable = new Int32Array(width * 64);
+  for (let i = 0; i < width; i += 1) {
+    for (let first = 0; first < 8; first += 1) {
+      const firstTerm = table[i * 16 + first]!;
+      for (let second = 0; second < 8; second += 1) pairTable[i * 64 + first * 8 + second] = firstTerm + table[i * 16 + 8 + second]!;
+    }
+  }
   // Topic scores are worked out for the candidates whose topics are read: a page shows a few dozen.
   // Q grouped by topic (questionnaire order within each): a topic's sum is a run of it.
   const grouped = Uint32Array.from(counted).sort((x, y) => questionnaire.topics[x]! - questionnaire.topics[y]! || x - y);
@@ -161,11 +171,11 @@ export function matchCandidates(
   const keys = new Int32Array(n);
   let m = 0;
   const unranked: number[] = [];
+  const sums = rowSums(pairTable, pairs, n);
   for (let c = 0; c < n; c += 1) {
-    const row = c * statementCount;
-    const sum = rowSum(table, values, row, statementCount);
+    const sum = sums[c]!;
     // Only a sum equal to that of no answer at all can be one: look closer then.
-    if (sum === noAnswerSum && !answersQ(row)) {
+    if (sum === noAnswerSum && !answersQ(c * statementCount)) {
       unranked.push(c);
       continue;
     }
@@ -173,7 +183,7 @@ export function matchCandidates(
     keys[m] = method === 'agreement' ? sum : -sum;
     m += 1;
   }
-  const { order, ranks } = rankScores(keys.subarray(0, m), options.random);
+  const { order, ranks } = rankSums(keys.subarray(0, m), options.random);
   const results: RankedCandidate[] = new Array(m);
   for (let position = 0; position < m; position += 1) {
     const i = order[position]!;
@@ -220,11 +230,50 @@ function termUnits(method: Method, missing: MissingPolicy, k: number, v: number,
   return method === 'euclidean' ? (delta * delta * unit) / (step * step) : (delta * unit) / step;
 }
 
-/** Σ over the statements of one candidate's row of the voter's term for the candidate's answer. */
-function rowSum(table: Int32Array, values: Uint8Array, row: number, statementCount: number): number {
-  let sum = 0;
-  for (let s = 0; s < statementCount; s += 1) sum += table[s * 8 + values[row + s]!]!;
-  return sum;
+/** Each candidate's sum of the voter's terms: a lookup per pair of statements. */
+function rowSums(pairTable: Int32Array, pairs: Uint8Array, candidateCount: number): Int32Array {
+  const sums = new Int32Array(candidateCount);
+  const tableLength = pairTable.length;
+  for (let c = 0, at = 0; c < candidateCount; c += 1) {
+    // Two sums, of even and odd pairs: each addition waits on half as many before it.
+    let even = 0;
+    let odd = 0;
+    for (let base = 0; base < tableLength; base += 128, at += 2) {
+      even += pairTable[base + pairs[at]!]!;
+      odd += pairTable[base + 64 + pairs[at + 1]!]!;
+    }
+    sums[c] = even + odd;
+  }
+  return sums;
+}
+
+/** Each race's answers as pairs, made at its first match and kept as long as its answers are. */
+const pairsOfMatrix = new WeakMap<Uint8Array, Uint8Array>();
+
+/** Pairs in a row: half the statements, rounded up to an even number (the last ones 0). */
+function pairsPerRow(statementCount: number): number {
+  return 2 * Math.ceil(statementCount / 4);
+}
+
+/**
+ * The answers two statements at a time: row c, pair i at `c * width + i` is
+ * 8 · value(2i) + value(2i + 1), 0 past the last statement.
+ */
+function answerPairs(matrix: CandidateMatrix, statementCount: number): Uint8Array {
+  const width = pairsPerRow(statementCount);
+  const kept = pairsOfMatrix.get(matrix.values);
+  if (kept?.length === matrix.candidateCount * width) return kept;
+  const values = matrix.values;
+  const pairs = new Uint8Array(matrix.candidateCount * width);
+  for (let c = 0; c < matrix.candidateCount; c += 1) {
+    for (let i = 0; i < width; i += 1) {
+      const s = c * statementCount + 2 * i;
+      const first = 2 * i < statementCount ? values[s]! : 0;
+      pairs[c * width + i] = first * 8 + (2 * i + 1 < statementCount ? values[s + 1]! : 0);
+    }
+  }
+  pairsOfMatrix.set(values, pairs);
+  return pairs;
 }
 
 /** A ranked candidate whose topic scores are worked out when read: a page shows a few dozen of thousands. */
@@ -314,6 +363,41 @@ export function rankScores(scores: Float64Array | Int32Array, random: RandomSour
       to += count[slotOf.get(distinct[j]!)!]!;
     }
     j -= 1;
+    if (to - from > 1) shuffleInPlace(order.subarray(from, to), random);
+    ranks.fill(from + 1, from, to);
+    from = to;
+  }
+  return { order, ranks };
+}
+
+/**
+ * `rankScores` for the exact sums of `matchCandidates`. Sums that differ give
+ * scores far more than 1e-9 apart (see `termUnit`), so ties are equal sums.
+ * On the usual scales the sums lie close together: a counting sort with one
+ * bucket per value orders them, the best (highest) first.
+ */
+function rankSums(sums: Int32Array, random: RandomSource): { order: Uint32Array; ranks: Uint32Array } {
+  const n = sums.length;
+  let high = n > 0 ? sums[0]! : 0;
+  let low = high;
+  for (let i = 1; i < n; i += 1) {
+    const sum = sums[i]!;
+    if (sum > high) high = sum;
+    else if (sum < low) low = sum;
+  }
+  const span = high - low;
+  if (span > 4 * n + 1024) return rankScores(sums, random);
+  // Where each value's items start, best value first; equal values stay in index order.
+  const start = new Uint32Array(span + 2);
+  for (let i = 0; i < n; i += 1) start[high - sums[i]! + 1]! += 1;
+  for (let b = 1; b <= span + 1; b += 1) start[b]! += start[b - 1]!;
+  const order = new Uint32Array(n);
+  for (let i = 0; i < n; i += 1) order[start[high - sums[i]!]!++] = i;
+  const ranks = new Uint32Array(n);
+  for (let from = 0; from < n; ) {
+    const sum = sums[order[from]!]!;
+    let to = from + 1;
+    while (to < n && sums[order[to]!] === sum) to += 1;
     if (to - from > 1) shuffleInPlace(order.subarray(from, to), random);
     ranks.fill(from + 1, from, to);
     from = to;
