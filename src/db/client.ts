@@ -1,10 +1,11 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, PostgresAdapter, PostgresDialect, SqliteDialect, type DatabaseConnection, type Dialect, type SqliteDatabase } from 'kysely';
+import { Kysely, PostgresAdapter, type CompiledQuery, PostgresDialect, SqliteDialect, type DatabaseConnection, type Dialect, type SqliteDatabase } from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema.js';
 import { countWrite } from './writes.js';
+import { GroupSync, walSync } from './group-sync.js';
 
 export type Db = Kysely<Database>;
 
@@ -29,8 +30,9 @@ export function sqlitePath(databaseUrl: string): string {
 
 /**
  * Opens the database a URL names. SQLite runs in WAL mode with foreign keys,
- * `synchronous=FULL` (an acknowledged save survives power loss) and a busy
- * timeout, so concurrent writers wait instead of failing.
+ * group commit (an acknowledged write survives power loss; see
+ * group-sync.ts) and a busy timeout, so concurrent writers wait instead of
+ * failing.
  */
 export function createDb(databaseUrl: string): Db {
   if (databaseKind(databaseUrl) === 'sqlite') {
@@ -39,9 +41,14 @@ export function createDb(databaseUrl: string): Db {
     const database = new SQLite(file);
     database.pragma('journal_mode = WAL');
     database.pragma('foreign_keys = ON');
-    database.pragma('synchronous = FULL');
+    // Commits do not wait for the disk; writes are acknowledged after a shared sync (group-sync.ts).
+    database.pragma('synchronous = NORMAL');
     database.pragma('busy_timeout = 5000');
-    return new Kysely<Database>({ dialect: countingCommits(new SqliteDialect({ database: keepingStatements(database) })) });
+    const kept = keepingStatements(database);
+    // An in-memory database has nothing to sync.
+    const log = file === ':memory:' ? undefined : walSync(file);
+    const dialect = new SqliteDialect({ database: { ...kept, close: () => (kept.close(), void log?.close()) } });
+    return new Kysely<Database>({ dialect: countingCommits(dialect, log && syncingWrites(database, kept, new GroupSync(log.sync))) });
   }
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 10 });
   return new Kysely<Database>({ dialect: countingCommits(new PostgresDialect({ pool })) });
@@ -56,9 +63,10 @@ const KEPT_STATEMENTS = 256;
  * (a dozen statements) about a tenth of its time. The driver runs one query at
  * a time on its one connection, so a kept statement is never in use twice.
  */
-function keepingStatements(database: SQLite.Database): SqliteDatabase {
+function keepingStatements(database: SQLite.Database): SqliteDatabase & { kept: (query: string) => SQLite.Statement | undefined } {
   const kept = new Map<string, SQLite.Statement>();
   return {
+    kept: (query) => kept.get(query),
     close: () => database.close(),
     prepare: (query) => {
       let statement = kept.get(query);
@@ -74,8 +82,29 @@ function keepingStatements(database: SQLite.Database): SqliteDatabase {
   };
 }
 
-/** The dialect, with every committed transaction counted (db/writes.ts). */
-function countingCommits(dialect: Dialect): Dialect {
+/** What a connection needs to know to acknowledge writes only once they are on disk. */
+interface Syncing {
+  /** Whether the query that just ran wrote (BEGIN, COMMIT and ROLLBACK do not). */
+  wrote: (query: string) => boolean;
+  inTransaction: () => boolean;
+  sync: () => Promise<void>;
+}
+
+function syncingWrites(database: SQLite.Database, statements: { kept: (query: string) => SQLite.Statement | undefined }, group: GroupSync): Syncing {
+  return {
+    wrote: (query) => statements.kept(query)?.readonly === false,
+    inTransaction: () => database.inTransaction,
+    sync: () => group.sync(),
+  };
+}
+
+/**
+ * The dialect, with every committed transaction counted (db/writes.ts) and,
+ * given `syncing`, every query that committed a write answered only once it
+ * is on disk: after the connection is given back, so that other requests use
+ * the database while the sync runs.
+ */
+function countingCommits(dialect: Dialect, syncing?: Syncing): Dialect {
   return {
     createAdapter: () => dialect.createAdapter(),
     createIntrospector: (db) => dialect.createIntrospector(db),
@@ -90,10 +119,38 @@ function countingCommits(dialect: Dialect): Dialect {
           countWrite();
         }
       };
+      // Connections that committed a write and are still to be synced.
+      const unsynced = new WeakSet<DatabaseConnection>();
+      const acquireConnection = async (): Promise<DatabaseConnection> => {
+        const connection = await driver.acquireConnection();
+        if (!syncing) return connection;
+        // Writes since the last commit: a transaction that only read, or was rolled back, needs no sync.
+        let wrote = false;
+        const syncingConnection: DatabaseConnection = {
+          executeQuery: async <R>(query: CompiledQuery) => {
+            const result = await connection.executeQuery<R>(query);
+            wrote = (wrote && query.sql !== 'rollback') || syncing.wrote(query.sql);
+            // Committed: by COMMIT, or by a write outside a transaction.
+            if (wrote && !syncing.inTransaction()) {
+              unsynced.add(syncingConnection);
+              wrote = false;
+            }
+            return result;
+          },
+          streamQuery: (query, chunkSize) => connection.streamQuery(query, chunkSize),
+        };
+        return syncingConnection;
+      };
+      const releaseConnection = async (connection: DatabaseConnection) => {
+        await driver.releaseConnection(connection);
+        if (syncing && unsynced.delete(connection)) await syncing.sync();
+      };
       // The drivers keep private fields: every other method runs on the driver itself.
       return new Proxy(driver, {
         get: (target, property) => {
           if (property === 'commitTransaction') return commitTransaction;
+          if (property === 'acquireConnection') return acquireConnection;
+          if (property === 'releaseConnection') return releaseConnection;
           const value: unknown = Reflect.get(target, property);
           return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
         },

@@ -1,5 +1,4 @@
-import { sql } from 'kysely';
-import { isPostgres, type Db } from '../db/client.js';
+import type { Db } from '../db/client.js';
 import { insertRows, type BulkColumns } from '../db/repositories/bulk.js';
 import { bumpDataVersion } from '../db/repositories/elections.js';
 import type { Clock } from '../domain/clock.js';
@@ -274,53 +273,49 @@ export async function generateElection(
     await write(current);
   };
 
-  await relaxDurability(db, true);
-  try {
-    let position = 0;
-    for (const [r, race] of plan.entries()) {
-      for (let i = 0; i < race.size; i += 1) {
-        position += 1;
-        const key = `c${String(position).padStart(keyWidth, '0')}`;
-        const party = pick(partyWeights, random);
-        const first = FIRST_NAMES[Math.floor(random() * FIRST_NAMES.length)]!;
-        const middle = SURNAMES[Math.floor(random() * SURNAMES.length)]!;
-        const last = SURNAMES[Math.floor(random() * SURNAMES.length)]!;
-        const ballotNumber = race.office === 'prefeito' ? String(10 + party) : `${10 + party}${String(1 + Math.floor(random() * 999)).padStart(3, '0')}`;
-        // A candidate leans a little away from the party line on every statement.
-        const lean = 0.25 * normal(random);
-        const answers = Array.from(partyPositions[party]!, (partyPosition, s): [number, string | null] => {
-          const x = partyPosition + lean + 0.45 * normal(random);
-          const value = Math.min(SCALE, Math.max(1, Math.round(((x + 1) / 2) * (SCALE - 1)) + 1));
-          return [value, random() < 0.05 ? `Justificativa sintética de ${key} para ${statementKeys[s]}.` : null];
-        });
-        batch.push({
+  // Each batch is one commit; on SQLite each waits for one sync of the log (db/group-sync.ts), 200 for 500,000 candidates.
+  let position = 0;
+  for (const [r, race] of plan.entries()) {
+    for (let i = 0; i < race.size; i += 1) {
+      position += 1;
+      const key = `c${String(position).padStart(keyWidth, '0')}`;
+      const party = pick(partyWeights, random);
+      const first = FIRST_NAMES[Math.floor(random() * FIRST_NAMES.length)]!;
+      const middle = SURNAMES[Math.floor(random() * SURNAMES.length)]!;
+      const last = SURNAMES[Math.floor(random() * SURNAMES.length)]!;
+      const ballotNumber = race.office === 'prefeito' ? String(10 + party) : `${10 + party}${String(1 + Math.floor(random() * 999)).padStart(3, '0')}`;
+      // A candidate leans a little away from the party line on every statement.
+      const lean = 0.25 * normal(random);
+      const answers = Array.from(partyPositions[party]!, (partyPosition, s): [number, string | null] => {
+        const x = partyPosition + lean + 0.45 * normal(random);
+        const value = Math.min(SCALE, Math.max(1, Math.round(((x + 1) / 2) * (SCALE - 1)) + 1));
+        return [value, random() < 0.05 ? `Justificativa sintética de ${key} para ${statementKeys[s]}.` : null];
+      });
+      batch.push({
+        key,
+        answers,
+        row: [
+          ids.election,
           key,
-          answers,
-          row: [
-            ids.election,
-            key,
-            String(250_000_000_000 + position),
-            `${first} ${middle} ${last}`,
-            `${first} ${last}`,
-            ballotNumber,
-            ids.parties[party],
-            ids.races[r],
-            'published',
-            GENDERS[pickEntry(GENDERS, random)]![0],
-            RACE_COLORS[pickEntry(RACE_COLORS, random)]![0],
-            position,
-            now,
-            now,
-            now,
-          ],
-        });
-        if (batch.length >= BATCH) await flush();
-      }
+          String(250_000_000_000 + position),
+          `${first} ${middle} ${last}`,
+          `${first} ${last}`,
+          ballotNumber,
+          ids.parties[party],
+          ids.races[r],
+          'published',
+          GENDERS[pickEntry(GENDERS, random)]![0],
+          RACE_COLORS[pickEntry(RACE_COLORS, random)]![0],
+          position,
+          now,
+          now,
+          now,
+        ],
+      });
+      if (batch.length >= BATCH) await flush();
     }
-    await flush();
-  } finally {
-    await relaxDurability(db, false);
   }
+  await flush();
   await bumpDataVersion(db, ids.election);
 
   const largest = plan.reduce((best, race) => (race.size > best.size ? race : best));
@@ -357,16 +352,6 @@ const CANDIDATE_COLUMNS: BulkColumns<'candidates'> = {
   created_at: 'text',
   updated_at: 'text',
 };
-
-/**
- * SQLite: during the bulk load, sync at checkpoints rather than at every
- * commit (`synchronous=NORMAL`, still consistent after a crash, which loses
- * at most the last batches); back to FULL afterwards. PostgreSQL: nothing.
- */
-async function relaxDurability(db: Db, relax: boolean): Promise<void> {
-  if (isPostgres(db)) return;
-  await sql.raw(`pragma synchronous = ${relax ? 'NORMAL' : 'FULL'}`).execute(db);
-}
 
 function sum(values: readonly number[]): number {
   return values.reduce((total, value) => total + value, 0);
