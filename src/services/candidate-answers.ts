@@ -1,5 +1,5 @@
 import type { Db } from '../db/client.js';
-import { findCandidate } from '../db/repositories/candidates.js';
+import { findCandidateById } from '../db/repositories/candidates.js';
 import { listAnswerRows, listDrafts, replaceDrafts, type DraftAnswer } from '../db/repositories/drafts.js';
 import { bumpRaceVersion, findElectionQuestionnaire } from '../db/repositories/elections.js';
 import { historyWriter } from '../db/repositories/history.js';
@@ -24,26 +24,35 @@ export interface Questionnaire<E extends ElectionQuestionnaire = ElectionDetail>
 }
 
 /**
- * The candidate's questionnaire. `election` reads the election (pages pass the
- * cache's: a national election has 11,000 races to read otherwise).
+ * The candidate and their election, without their answers: what a save needs.
+ * `election` reads the election (pages pass the cache's: a national election
+ * has 11,000 races to read otherwise).
  */
+export async function loadCandidate<E extends ElectionQuestionnaire>(
+  db: Db,
+  candidateId: number,
+  election: (slug: string) => Promise<E | null>,
+): Promise<Pick<Questionnaire<E>, 'election' | 'candidate'> | null> {
+  const found = await findCandidateById(db, candidateId);
+  const detail = found && (await election(found.electionSlug));
+  return found && detail ? { election: detail, candidate: found.candidate } : null;
+}
+
+/** The candidate's questionnaire: `loadCandidate` with the draft and the published answers. */
 export async function loadQuestionnaire<E extends ElectionQuestionnaire>(
   db: Db,
   candidateId: number,
   election: (slug: string) => Promise<E | null>,
 ): Promise<Questionnaire<E> | null> {
-  const candidateRow = await db.selectFrom('candidates').innerJoin('elections', 'elections.id', 'candidates.election_id').select(['elections.slug', 'candidates.key']).where('candidates.id', '=', candidateId).executeTakeFirst();
-  if (!candidateRow) return null;
-  const detail = await election(candidateRow.slug);
-  const candidate = detail && (await findCandidate(db, detail.id, candidateRow.key));
-  if (!detail || !candidate) return null;
+  const who = await loadCandidate(db, candidateId, election);
+  if (!who) return null;
   const drafts = await listDrafts(db, candidateId);
   const publishedRows = await listAnswerRows(db, candidateId);
   const published = new Map(
     publishedRows.map((r) => [r.statement_id, { statementId: r.statement_id, value: r.value, justification: r.justification }]),
   );
   const draft = drafts.length > 0 ? new Map(drafts.map((d) => [d.statementId, d])) : new Map(published);
-  return { election: detail, candidate, draft, published, unpublishedChanges: countChanges(published, draft) };
+  return { ...who, draft, published, unpublishedChanges: countChanges(published, draft) };
 }
 
 function same(a: DraftAnswer | undefined, b: DraftAnswer | undefined): boolean {

@@ -49,6 +49,20 @@ export async function findCandidatesByKeys(db: Db, electionId: number, keys: rea
   return rows.map(toCandidate);
 }
 
+/** A candidate by row id, with the slug of their election, or null. */
+export async function findCandidateById(db: Db, id: number): Promise<{ candidate: Candidate; electionSlug: string } | null> {
+  const row = await db
+    .selectFrom('candidates')
+    .innerJoin('elections', 'elections.id', 'candidates.election_id')
+    .selectAll('candidates')
+    .select('elections.slug as election_slug')
+    .where('candidates.id', '=', id)
+    .executeTakeFirst();
+  if (!row) return null;
+  const { election_slug: electionSlug, ...candidate } = row;
+  return { candidate: toCandidate(candidate), electionSlug };
+}
+
 /** A candidate of an election by public id, or null. */
 export async function findCandidate(db: Db, electionId: number, key: string): Promise<Candidate | null> {
   const row = await db

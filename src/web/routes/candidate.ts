@@ -13,7 +13,7 @@ import {
   type AuthDeps,
   type LinkProblem,
 } from '../../services/auth.js';
-import { loadQuestionnaire, publishDraft, saveDraft, saveProfile, type Questionnaire } from '../../services/candidate-answers.js';
+import { loadCandidate, loadQuestionnaire, publishDraft, saveDraft, saveProfile, type Questionnaire } from '../../services/candidate-answers.js';
 import { INVITATION_PATH } from '../../services/invitations.js';
 import { AppError, NotFoundError } from '../errors.js';
 import { cookieNames, cookieOptions, requireRole, type AccountMiddleware } from '../middleware/auth.js';
@@ -161,13 +161,17 @@ export function candidateRouter(deps: AppDeps & AuthDeps & { account: AccountMid
 
   const signedIn = requireRole(['candidate', 'admin'], '/candidate/login');
   /** The candidate this session works on, and how the history names who acted. */
-  const current = async (req: Request): Promise<{ state: Questionnaire; actor: string; acting: boolean }> => {
+  const sessionCandidate = (req: Request): { candidateId: number | null; actor: string; acting: boolean } => {
     const { user, session } = req.signedIn!;
     const candidateId = user.role === 'candidate' ? user.candidateId : session.actingCandidateId;
+    // The public history says an organizer acted; which one is in the audit log.
+    return user.role === 'admin' ? { candidateId, actor: 'organizer', acting: true } : { candidateId, actor: 'candidate', acting: false };
+  };
+  const current = async (req: Request): Promise<{ state: Questionnaire; actor: string; acting: boolean }> => {
+    const { candidateId, actor, acting } = sessionCandidate(req);
     const state = candidateId === null ? null : await loadQuestionnaire(deps.db, candidateId, (slug) => deps.cache.detail(slug));
     if (!state) throw new AppError(403, 'forbidden', 'error.forbidden');
-    // The public history says an organizer acted; which one is in the audit log.
-    return user.role === 'admin' ? { state, actor: 'organizer', acting: true } : { state, actor: 'candidate', acting: false };
+    return { state, actor, acting };
   };
   const page = (res: Response, view: string, data: Record<string, unknown>, acting: boolean, status = 200) =>
     render(res, view, { ...data, acting }, status);
@@ -227,18 +231,22 @@ export function candidateRouter(deps: AppDeps & AuthDeps & { account: AccountMid
     page(res, 'candidate/questionnaire', view, acting);
   });
   router.post('/candidate/questionnaire', signedIn, async (req, res) => {
-    const { state, acting } = await current(req);
+    // A save needs the statements, not the answers: those are read only to show the form again.
+    const { candidateId } = sessionCandidate(req);
+    const who = candidateId === null ? null : await loadCandidate(deps.db, candidateId, (slug) => deps.cache.detail(slug));
+    if (!who) throw new AppError(403, 'forbidden', 'error.forbidden');
     const body = (req.body ?? {}) as Record<string, unknown>;
     // The form has a choice and a justification per statement, and where to go next; nothing else.
-    const fields = new Set(['_csrf', 'next', ...state.election.statements.flatMap((s) => [`v_${s.key}`, `j_${s.key}`])]);
+    const fields = new Set(['_csrf', 'next', ...who.election.statements.flatMap((s) => [`v_${s.key}`, `j_${s.key}`])]);
     if (Object.keys(body).some((field) => !fields.has(field))) throw new AppError(400, 'bad_request', 'error.badRequest');
-    const { answers, submitted, errors } = readQuestionnaire(state, body, { t: res.locals.t, maxLength: config.justificationMaxLength });
+    const { answers, submitted, errors } = readQuestionnaire(who, body, { t: res.locals.t, maxLength: config.justificationMaxLength });
     if (errors.length > 0) {
+      const { state, acting } = await current(req);
       const view = questionnaireView(state, { locale: res.locals.locale, t: res.locals.t, maxLength: config.justificationMaxLength, submitted, errors });
       page(res, 'candidate/questionnaire', view, acting, 400);
       return;
     }
-    await saveDraft(deps, { candidateId: state.candidate.id, answers });
+    await saveDraft(deps, { candidateId: who.candidate.id, answers });
     res.redirect(303, body.next === 'preview' ? '/candidate/preview' : '/candidate/questionnaire?saved=1');
   });
 
@@ -305,7 +313,7 @@ function isHttpUrl(value: string, httpsOnly = false): boolean {
 
 /** The questionnaire form's fields (`v_<statement>`: a point, `none`, or absent; `j_<statement>`) as draft answers. */
 function readQuestionnaire(
-  state: Questionnaire,
+  state: Pick<Questionnaire, 'election'>,
   body: Record<string, unknown>,
   input: { t: (key: string, params?: Record<string, string | number>) => string; maxLength: number },
 ) {
