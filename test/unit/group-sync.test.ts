@@ -88,33 +88,31 @@ describe('SQLite writes', () => {
 
   const insert = (db: Db, text: string) => sql`insert into notes (text) values (${text})`.execute(db);
 
+  /** Checks that `write` starts sync number `index` and is answered only once that sync finishes. */
+  async function answeredAfterSync(syncs: Array<() => void>, index: number, write: Promise<unknown>): Promise<void> {
+    const answered = vi.fn();
+    void write.then(answered);
+    await settle();
+    expect(syncs).toHaveLength(index + 1);
+    expect(answered).not.toHaveBeenCalled();
+    syncs[index]!();
+    await settle();
+    expect(answered).toHaveBeenCalled();
+  }
+
   it('acknowledges a write, in a transaction or on its own, only after the log is synced', async (test) => {
     skipOnPostgres(test, 'group commit is how SQLite syncs here; PostgreSQL syncs its own commits');
     const { db, syncs } = await database();
-    const alone = vi.fn();
-    void insert(db, 'alone').then(alone);
-    await settle();
-    expect(syncs).toHaveLength(1);
-    expect(alone).not.toHaveBeenCalled();
-    syncs[0]!();
-    await settle();
-    expect(alone).toHaveBeenCalled();
-
-    const inTransaction = vi.fn();
-    void db
-      .transaction()
-      .execute(async (trx) => {
+    await answeredAfterSync(syncs, 0, insert(db, 'alone'));
+    // One sync for the whole transaction, after its commit.
+    await answeredAfterSync(
+      syncs,
+      1,
+      db.transaction().execute(async (trx) => {
         await insert(trx, 'one');
         await insert(trx, 'two');
-      })
-      .then(inTransaction);
-    await settle();
-    // One sync for the whole transaction, after its commit.
-    expect(syncs).toHaveLength(2);
-    expect(inTransaction).not.toHaveBeenCalled();
-    syncs[1]!();
-    await settle();
-    expect(inTransaction).toHaveBeenCalled();
+      }),
+    );
   });
 
   it('lets reads and other writes use the database while a sync runs, and syncs those writes together', async (test) => {
