@@ -48,10 +48,10 @@ export function createDb(databaseUrl: string): Db {
     // An in-memory database has nothing to sync.
     const log = file === ':memory:' ? undefined : walSync(file);
     const dialect = new SqliteDialect({ database: { ...kept, close: () => (kept.close(), void log?.close()) } });
-    return new Kysely<Database>({ dialect: countingCommits(dialect, log && syncingWrites(database, kept, new GroupSync(log.sync))) });
+    return new Kysely<Database>({ dialect: watchingCommits(dialect, log && syncingWrites(database, kept, new GroupSync(log.sync))) });
   }
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 10 });
-  return new Kysely<Database>({ dialect: countingCommits(new PostgresDialect({ pool })) });
+  return new Kysely<Database>({ dialect: watchingCommits(new PostgresDialect({ pool })) });
 }
 
 /** Prepared statements kept per SQL text, least recently used out first. */
@@ -104,7 +104,7 @@ function syncingWrites(database: SQLite.Database, statements: { kept: (query: st
  * is on disk: after the connection is given back, so that other requests use
  * the database while the sync runs.
  */
-function countingCommits(dialect: Dialect, syncing?: Syncing): Dialect {
+function watchingCommits(dialect: Dialect, syncing?: Syncing): Dialect {
   return {
     createAdapter: () => dialect.createAdapter(),
     createIntrospector: (db) => dialect.createIntrospector(db),
