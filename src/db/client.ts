@@ -39,14 +39,14 @@ export function createDb(databaseUrl: string): Db {
     const file = sqlitePath(databaseUrl);
     if (file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
     const database = new SQLite(file);
-    database.pragma('journal_mode = WAL');
+    const withLog = database.pragma('journal_mode = WAL', { simple: true }) === 'wal';
     database.pragma('foreign_keys = ON');
-    // Commits do not wait for the disk; writes are acknowledged after a shared sync (group-sync.ts).
-    database.pragma('synchronous = NORMAL');
+    // Commits do not wait for the disk; writes are acknowledged after a shared sync of the log (group-sync.ts).
+    // Without a log (in memory, or on a file system that cannot share one), SQLite syncs each commit itself.
+    database.pragma(`synchronous = ${withLog ? 'NORMAL' : 'FULL'}`);
     database.pragma('busy_timeout = 5000');
     const kept = keepingStatements(database);
-    // An in-memory database has nothing to sync.
-    const log = file === ':memory:' ? undefined : walSync(file);
+    const log = withLog ? walSync(file) : undefined;
     const dialect = new SqliteDialect({ database: { ...kept, close: () => (kept.close(), void log?.close()) } });
     return new Kysely<Database>({ dialect: watchingCommits(dialect, log && syncingWrites(database, kept, new GroupSync(log.sync))) });
   }

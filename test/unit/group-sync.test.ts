@@ -137,6 +137,18 @@ describe('SQLite writes', () => {
     await Promise.all(saves);
   });
 
+  it('leaves the syncing to SQLite where there is no write-ahead log (a database in memory)', async (test) => {
+    skipOnPostgres(test, 'group commit is how SQLite syncs here; PostgreSQL syncs its own commits');
+    const { syncs } = await database();
+    const db = createDb('sqlite::memory:');
+    cleanups.push(() => db.destroy());
+    await sql`create table notes (text text not null)`.execute(db);
+    await insert(db, 'in memory');
+    // synchronous: 2 is FULL.
+    expect(Object.values((await sql.raw('pragma synchronous').execute(db)).rows[0] as object)[0]).toBe(2);
+    expect(syncs).toHaveLength(0);
+  });
+
   it('does not sync for reads', async (test) => {
     skipOnPostgres(test, 'group commit is how SQLite syncs here; PostgreSQL syncs its own commits');
     const { db, syncs } = await database();
