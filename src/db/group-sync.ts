@@ -53,7 +53,8 @@ export function walSync(file: string): { sync: () => Promise<void>; close: () =>
   let handle: Promise<FileHandle> | undefined;
   return {
     sync: async () => {
-      handle ??= open(`${file}-wal`, 'r').catch((error: unknown) => {
+      // Read and write: Windows syncs only a file opened for writing (nothing is written here).
+      handle ??= open(`${file}-wal`, 'r+').catch((error: unknown) => {
         handle = undefined;
         throw error;
       });
