@@ -9,15 +9,29 @@ export class Recent<V> {
   constructor(private readonly size: number) {}
 
   get(key: string, make: () => V): V {
-    let value = this.values.get(key);
+    let value = this.find(key);
     if (value === undefined) {
       value = make();
-      if (this.values.size >= this.size) this.values.delete(this.values.keys().next().value!);
-    } else {
+      this.keep(key, value);
+    }
+    return value;
+  }
+
+  /** The value kept for `key`, now the most recently used; undefined when there is none. */
+  find(key: string): V | undefined {
+    const value = this.values.get(key);
+    if (value !== undefined) {
       // Most recently used last.
       this.values.delete(key);
+      this.values.set(key, value);
     }
-    this.values.set(key, value);
     return value;
+  }
+
+  /** Keeps `value` for `key` (made by the caller, perhaps asynchronously), dropping the least recently used past `size`. */
+  keep(key: string, value: V): void {
+    this.values.delete(key);
+    if (this.values.size >= this.size) this.values.delete(this.values.keys().next().value!);
+    this.values.set(key, value);
   }
 }

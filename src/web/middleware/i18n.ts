@@ -18,18 +18,24 @@ export function i18n(req: Request, res: Response, next: NextFunction): void {
   res.locals.langParam = explicit ?? null;
   res.locals.t = translator(locale);
   // The language links are worked out only for a page that renders them (not for a kept widget, JSON or a redirect).
-  let languages: Array<{ code: Locale; name: string; current: boolean; href: string }> | undefined;
+  let languages: LanguageLink[] | undefined;
   Object.defineProperty(res.locals, 'languages', {
     enumerable: true,
-    get: () =>
-      (languages ??= LOCALES.map((code) => ({
-        code,
-        name: LANGUAGE_NAMES[code],
-        current: code === locale,
-        href: withQuery(req.originalUrl, { lang: code }),
-      }))),
+    get: () => (languages ??= languageLinks(req.originalUrl, locale)),
   });
   next();
+}
+
+export interface LanguageLink {
+  code: Locale;
+  name: string;
+  current: boolean;
+  href: string;
+}
+
+/** The header's links to this page in each language. */
+export function languageLinks(url: string, locale: Locale): LanguageLink[] {
+  return LOCALES.map((code) => ({ code, name: LANGUAGE_NAMES[code], current: code === locale, href: withQuery(url, { lang: code }) }));
 }
 
 /** The URL with some query parameters set (or removed when null), keeping the others. */

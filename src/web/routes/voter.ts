@@ -5,8 +5,8 @@ import type { ElectionCache, ElectionSnapshot } from '../../services/election-ca
 import { decodeResultStrings, encodeResultStrings, matchVoter, type VoterInputError } from '../../services/matching.js';
 import type { VoterAnswers } from '../../domain/matching.js';
 import { NotFoundError } from '../errors.js';
-import { privatePage, renderPrivate } from '../render.js';
-import { withQuery } from '../middleware/i18n.js';
+import { privatePage, renderKept, renderPrivate, VoterStrings } from '../render.js';
+import { languageLinks, withQuery } from '../middleware/i18n.js';
 import { parsed, validate } from '../middleware/validate.js';
 import { ElectionParams, FilterQuery, filterFromQuery } from '../schemas/public.js';
 import { filterForm, profileValues } from '../views/filters.js';
@@ -105,7 +105,10 @@ export function voterRouter(deps: AppDeps & { cache: ElectionCache }): Router {
       }
       const filterQuery = FilterQuery.parse(req.query);
       const filter = filterFromQuery(filterQuery);
-      const view = resultsView(result, {
+      // The page is kept but for these strings: the voter's answers and what carries them.
+      const strings = new VoterStrings();
+      const mark = (value: string) => strings.mark(value);
+      const { ranking, ...view } = resultsView(result, {
         locale: res.locals.locale,
         t: res.locals.t,
         method,
@@ -117,6 +120,7 @@ export function voterRouter(deps: AppDeps & { cache: ElectionCache }): Router {
         shareUrl: `${deps.config.baseUrl}${shareablePath(req).slice(prefix.length)}`,
         prefix,
         langParam: res.locals.langParam,
+        mark,
       });
       const filters = filterForm({
         action: `${prefix}/e/${params.election}/results`,
@@ -125,10 +129,11 @@ export function voterRouter(deps: AppDeps & { cache: ElectionCache }): Router {
         parties: result.election.detail.parties,
         // The race's own values, from memory: no query per results page.
         options: profileValues(result.race.candidates),
-        keep: { race: result.race.race.slug, a, w, m: query.data.m, miss: query.data.miss },
+        keep: { race: result.race.race.slug, a: mark(a), w: w === undefined ? w : mark(w), m: query.data.m, miss: query.data.miss },
         t: res.locals.t,
       });
-      await renderPrivate(res, 'pages/results', { filters, ...view, ...layout }, view.ranking.splice);
+      const languages = languageLinks(req.originalUrl, res.locals.locale).map((link) => ({ ...link, href: mark(link.href) }));
+      await renderKept(res, 'pages/results', { filters, ...view, ranking: { slot: ranking.slot }, languages, ...layout }, strings, ranking.splice);
     });
   };
   journey('', {});

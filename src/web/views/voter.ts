@@ -7,6 +7,7 @@ import { scaleLabelKey, scalePoints } from '../../domain/scale.js';
 import type { Translator } from '../../i18n.js';
 import type { ElectionSnapshot } from '../../services/election-cache.js';
 import { encodeResultStrings, type MatchResult, type VoterInputError } from '../../services/matching.js';
+import { keepingLang } from '../view-helpers.js';
 import { paths } from './public.js';
 import { snapshotId } from '../response-cache.js';
 import { rankingHtml } from './ranking.js';
@@ -125,6 +126,8 @@ export function resultsView(
     /** Every candidate rather than the first RESULTS_SHOWN, and where the full list is. */
     showAll?: boolean;
     showAllHref?: string;
+    /** Stands in for each text that carries the voter's answers (see `VoterStrings`); they are used as they are without it. */
+    mark?: (value: string) => string;
   },
 ) {
   const { election, race, voter, outcome } = result;
@@ -137,7 +140,9 @@ export function resultsView(
   const { detail } = election;
   const { locale, t } = input;
   const topics = detail.topics.map((topic) => ({ name: localize(topic.name, locale), nameLang: fallbackLanguage(topic.name, locale) }));
+  const mark = input.mark ?? ((value: string) => value);
   const { a, w } = encodeResultStrings(voter);
+  const langParam = typeof input.langParam === 'string' ? input.langParam : null;
   // Results are in rank order and a tie's first place is its rank: the place after it holds the same rank.
   const tied = (rank: number) => outcome.results[rank]?.rank === rank;
   const answeredAny = (row: number) => {
@@ -168,7 +173,7 @@ export function resultsView(
     topics,
     hiddenByFilters: outcome.results.length - rankedShown.length + outcome.unranked.length - unrankedShown.length,
     moreCount: rankedShown.length - rankedPage.length + unrankedShown.length - unrankedPage.length,
-    showAllHref: input.showAllHref ?? null,
+    showAllHref: input.showAllHref === undefined ? null : mark(keepingLang(input.showAllHref, langParam)),
     rankedCount: rankedPage.length,
     ranking: rankingHtml(
       rankedPage,
@@ -179,7 +184,7 @@ export function resultsView(
         parties: detail.parties,
         topics,
         locale,
-        langParam: typeof input.langParam === 'string' ? input.langParam : null,
+        langParam,
         embedded: input.prefix === '/embed',
       },
       tied,
@@ -188,13 +193,15 @@ export function resultsView(
       ...candidateLink(race.candidates[row]!),
       reason: answeredAny(row) ? t('results.unrankedNoneOfYours') : t('results.unrankedNoAnswers'),
     })),
-    hidden: { race: race.race.slug, a, w },
+    hidden: { race: race.race.slug, a: mark(a), w: w === null ? w : mark(w) },
     embedded: input.prefix === '/embed',
     action: electionPaths.results(detail.slug, input.prefix),
     compareAction: electionPaths.compare(detail.slug),
     cardAction: `${paths.election(detail.slug)}/card`,
-    editHref: `${electionPaths.quiz(detail.slug, input.prefix)}?race=${encodeURIComponent(race.race.slug)}&a=${encodeURIComponent(a)}${w ? `&w=${w}` : ''}`,
-    shareUrl: input.shareUrl,
+    editHref: mark(
+      keepingLang(`${electionPaths.quiz(detail.slug, input.prefix)}?race=${encodeURIComponent(race.race.slug)}&a=${encodeURIComponent(a)}${w ? `&w=${w}` : ''}`, langParam),
+    ),
+    shareUrl: mark(input.shareUrl),
   };
 }
 

@@ -1,0 +1,75 @@
+import request from 'supertest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { writePackage } from '../../src/services/election-packages.js';
+import { VoterStrings } from '../../src/web/render.js';
+import { createTestContext, type TestContext } from '../helpers/app.js';
+import { loadFixture } from '../helpers/packages.js';
+
+/*
+ * A results page is rendered once per everything it shows but the voter's
+ * answers, and reused for the next voter (src/web/render.ts, `renderKept`).
+ * Every page here must be, byte for byte, the page Handlebars writes for that
+ * voter alone: the reference is rendered with the voter's strings in place of
+ * the markers, so nothing is shared between voters.
+ */
+describe('results pages kept between voters', () => {
+  let ctx: TestContext;
+
+  beforeAll(async () => {
+    ctx = await createTestContext();
+    expect((await writePackage(ctx, { pkg: loadFixture('demo-election.json'), actor: 'test' })).ok).toBe(true);
+  });
+  afterAll(() => ctx.close());
+
+  // Two voters with the same number of answers (the count is on the page): their pages share a rendering.
+  const first = '123451234512345123451234';
+  const second = '543215432154321543215432';
+  const variants: Array<{ name: string; path: string; headers?: Record<string, string> }> = [
+    { name: 'the site', path: '/e/serra-azul-2028/results?race=serra-azul-vereador' },
+    { name: 'another race', path: '/e/serra-azul-2028/results?race=serra-azul-prefeito' },
+    { name: 'the embed', path: '/embed/e/serra-azul-2028/results?race=serra-azul-vereador' },
+    { name: 'an explicit language', path: '/e/serra-azul-2028/results?race=serra-azul-vereador&lang=en' },
+    // The default language, asked for: the links keep ?lang=.
+    { name: 'the default language, explicit', path: '/e/serra-azul-2028/results?race=serra-azul-vereador&lang=pt-BR' },
+    { name: 'a negotiated language', path: '/e/serra-azul-2028/results?race=serra-azul-vereador', headers: { 'accept-language': 'es' } },
+    { name: 'another method and policy', path: '/e/serra-azul-2028/results?race=serra-azul-vereador&m=euclidean&miss=neutral' },
+    { name: 'a filter', path: '/e/serra-azul-2028/results?race=serra-azul-vereador&party=terra-viva&ans=yes' },
+    { name: 'the whole list', path: '/e/serra-azul-2028/results?race=serra-azul-vereador&all=1' },
+    { name: 'weights', path: '/e/serra-azul-2028/results?race=serra-azul-vereador&w=211111111111111111111110' },
+  ];
+  const voters = [first, second, `${first.slice(0, 12)}------------`, `------------${second.slice(12)}`];
+  const url = (path: string, a: string) => `${path}&a=${a}&seed=7`;
+  const fetchPage = async (path: string, headers: Record<string, string> = {}) => {
+    const res = await request(ctx.app).get(path).set(headers);
+    expect(res.status, path).toBe(200);
+    return res.text;
+  };
+
+  it('writes each voter’s page as Handlebars would for that voter alone, in every language, place and setting', async () => {
+    const reference = new Map<string, string>();
+    const unmarked = vi.spyOn(VoterStrings.prototype, 'mark').mockImplementation((value: string) => value);
+    for (const variant of variants) {
+      for (const a of voters) reference.set(`${variant.name}|${a}`, await fetchPage(url(variant.path, a), variant.headers));
+    }
+    expect(unmarked).toHaveBeenCalled();
+    unmarked.mockRestore();
+
+    // Every variant after every other, each voter after another voter of the same variant.
+    for (const variant of variants) {
+      for (const a of [...voters, ...voters.reverse()]) {
+        expect(await fetchPage(url(variant.path, a), variant.headers), `${variant.name}, a=${a}`).toBe(reference.get(`${variant.name}|${a}`));
+      }
+    }
+  });
+
+  it('carries only this voter’s answers in its links and fields', async () => {
+    for (const variant of variants) {
+      await fetchPage(url(variant.path, first), variant.headers);
+      const page = await fetchPage(url(variant.path, second), variant.headers);
+      expect(page, variant.name).not.toContain(first);
+      expect(page, variant.name).toContain(`name="a" value="${second}"`);
+      // In the links (edit, languages, share): `=` is written &#x3D;, as Handlebars escapes it.
+      expect(page, variant.name).toContain(`a&#x3D;${second}`);
+    }
+  });
+});
