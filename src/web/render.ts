@@ -49,6 +49,10 @@ export async function renderPrivate(res: Response, view: string, locals: object,
  * the template reads (its locals as JSON, the language and `?lang=`), and
  * each voter's page joins its strings, escaped as `{{…}}` escapes them,
  * into it. Handlebars took a sixth of a results page's time.
+ *
+ * A kept page holds none of a voter's answers: it shows how many counted,
+ * the settings and the filters. A page whose unranked list depends on which
+ * statements its voter skipped is not kept (the route says, `keep`).
  */
 
 /** This process's marker text: no data can hold it by chance. */
@@ -73,21 +77,22 @@ const SPLICE = -1;
 const shells = new Recent<ShellPart[]>(256);
 
 /**
- * `renderPrivate` for a page whose only voter-dependent texts are `strings`
- * (marked in `locals`) and the splice: the rendering is kept and reused, see above.
+ * `renderPrivate` for a page whose voter-dependent texts are `strings`
+ * (marked in `locals`) and the splice: the rendering is kept and reused (see
+ * above) when `keep` says that nothing else in it depends on the voter.
  */
 export async function renderKept(
   res: Response,
   view: string,
   locals: object,
   strings: VoterStrings,
-  splice: { at: string; parts: Buffer[] },
+  { splice, keep }: { splice: { at: string; parts: Buffer[] }; keep: boolean },
 ): Promise<void> {
-  const key = `${view}\n${String(res.locals.locale)}\n${String(res.locals.langParam)}\n${JSON.stringify(locals)}`;
-  let shell = shells.find(key);
+  const key = keep ? `${view}\n${String(res.locals.locale)}\n${String(res.locals.langParam)}\n${JSON.stringify(locals)}` : null;
+  let shell = key === null ? undefined : shells.find(key);
   if (!shell) {
     shell = shellOf(await renderToString(res, view, locals), splice.at);
-    shells.keep(key, shell);
+    if (key !== null) shells.keep(key, shell);
   }
   const chunks: Buffer[] = [];
   for (const part of shell) {

@@ -2,6 +2,7 @@ import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { writePackage } from '../../src/services/election-packages.js';
 import { VoterStrings } from '../../src/web/render.js';
+import { Recent } from '../../src/web/recent.js';
 import { createTestContext, type TestContext } from '../helpers/app.js';
 import { loadFixture } from '../helpers/packages.js';
 
@@ -60,6 +61,20 @@ describe('results pages kept between voters', () => {
         expect(await fetchPage(url(variant.path, a), variant.headers), `${variant.name}, a=${a}`).toBe(reference.get(`${variant.name}|${a}`));
       }
     }
+  });
+
+  it('keeps no page that tells which statements its voter skipped', async () => {
+    const kept = vi.spyOn(Recent.prototype, 'keep');
+    const keptPages = () => kept.mock.calls.filter(([key]) => key.startsWith('pages/results')).length;
+    // Only s03, s05, s12, s16 and s18: c021 and c033 answered others, so they are unranked for this voter alone.
+    const path = '/e/serra-azul-2028/results?race=serra-azul-vereador&m=agreement';
+    const page = await fetchPage(url(path, '--3-3------3---3-3------'));
+    expect(page).toContain('c021');
+    expect(keptPages()).toBe(0);
+    // A voter for whom only the candidates without any answer are unranked: that page is kept.
+    await fetchPage(url(path, first));
+    expect(keptPages()).toBe(1);
+    kept.mockRestore();
   });
 
   it('carries only this voter’s answers in its links and fields', async () => {

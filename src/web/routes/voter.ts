@@ -11,7 +11,7 @@ import { parsed, validate } from '../middleware/validate.js';
 import { ElectionParams, FilterQuery, filterFromQuery } from '../schemas/public.js';
 import { filterForm, profileValues } from '../views/filters.js';
 import { CardQuery, CompareQuery, ResultsQuery } from '../schemas/voter.js';
-import { cardView, compareView, quizView, resultsView } from '../views/voter.js';
+import { cardView, compareView, quizView, resultsView, sharedByVoters } from '../views/voter.js';
 
 /**
  * The voter's journey: questionnaire, results, comparison, methodology.
@@ -133,7 +133,10 @@ export function voterRouter(deps: AppDeps & { cache: ElectionCache }): Router {
         t: res.locals.t,
       });
       const languages = languageLinks(req.originalUrl, res.locals.locale).map((link) => ({ ...link, href: mark(link.href) }));
-      await renderKept(res, 'pages/results', { filters, ...view, ranking: { slot: ranking.slot }, languages, ...layout }, strings, ranking.splice);
+      await renderKept(res, 'pages/results', { filters, ...view, ranking: { slot: ranking.slot }, languages, ...layout }, strings, {
+        splice: ranking.splice,
+        keep: sharedByVoters(result),
+      });
     });
   };
   journey('', {});

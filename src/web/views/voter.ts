@@ -111,6 +111,23 @@ export function quizView(
 /** How many candidates a results page lists before "show all". */
 export const RESULTS_SHOWN = 100;
 
+/** Whether the candidate at `row` of the race answered any statement. */
+function answeredAnyStatement({ election, race }: Extract<MatchResult, { kind: 'matched' }>, row: number): boolean {
+  const count = election.detail.statements.length;
+  return race.matrix.values.subarray(row * count, (row + 1) * count).some((v) => v > 0);
+}
+
+/**
+ * Whether the results page is the same for every voter but for the strings
+ * `VoterStrings` marks: true unless a candidate is unranked because of the
+ * statements this voter answered (a candidate without any answer is unranked
+ * for everyone). Only such pages are kept, so that no kept page tells which
+ * statements a voter skipped.
+ */
+export function sharedByVoters(result: Extract<MatchResult, { kind: 'matched' }>): boolean {
+  return !result.outcome.ok || result.outcome.unranked.every((row) => !answeredAnyStatement(result, row));
+}
+
 export function resultsView(
   result: Extract<MatchResult, { kind: 'matched' }>,
   input: {
@@ -145,10 +162,7 @@ export function resultsView(
   const langParam = typeof input.langParam === 'string' ? input.langParam : null;
   // Results are in rank order and a tie's first place is its rank: the place after it holds the same rank.
   const tied = (rank: number) => outcome.results[rank]?.rank === rank;
-  const answeredAny = (row: number) => {
-    const start = row * detail.statements.length;
-    return race.matrix.values.subarray(start, start + detail.statements.length).some((v) => v > 0);
-  };
+  const answeredAny = (row: number) => answeredAnyStatement(result, row);
   const candidateLink = (c: Candidate) => ({
     key: c.key,
     ballotName: c.ballotName,
