@@ -22,33 +22,21 @@ export function privatePage(res: Response): void {
   res.set('Referrer-Policy', 'no-referrer');
 }
 
-/**
- * Renders `view` and sends it as it is, without the entity tag `res.render`
- * would add. `splice` puts encoded parts in place of the first `at`, all
- * joined in one copy.
- */
-export async function renderPrivate(res: Response, view: string, locals: object, splice?: { at: string; parts: Buffer[] }): Promise<void> {
-  const html = await renderToString(res, view, locals);
-  const at = splice ? html.indexOf(splice.at) : -1;
-  // A page may leave out an empty slot (no rows: an empty state instead).
-  if (splice && at < 0 && splice.parts.length > 0) throw new Error(`${view} printed no ${splice.at}`);
-  const body =
-    splice && at >= 0
-      ? Buffer.concat([Buffer.from(html.slice(0, at)), ...splice.parts, Buffer.from(html.slice(at + splice.at.length))])
-      : Buffer.from(html);
-  sendWithoutTag(res, 'html', body);
+/** Renders `view` and sends it as it is, without the entity tag `res.render` would add. */
+export async function renderPrivate(res: Response, view: string, locals: object): Promise<void> {
+  sendWithoutTag(res, 'html', Buffer.from(await renderToString(res, view, locals)));
 }
 
 /*
  * A results page is the same for every voter of a race who sees it in the
  * same language, place and settings, with the same count of answers, but for
  * a few strings: the voter's answers and the links and fields that carry them
- * (`VoterStrings`), and the ranking's rows (spliced as in `renderPrivate`).
- * Such a page is rendered once with markers where those strings go; the
- * rendering, cut at the markers and encoded, is kept under everything else
- * the template reads (its locals as JSON, the language and `?lang=`), and
- * each voter's page joins its strings, escaped as `{{…}}` escapes them,
- * into it. Handlebars took a sixth of a results page's time.
+ * (`VoterStrings`), and the ranking's rows (joined in at their slot). Such a
+ * page is rendered once with markers where those strings go; the rendering,
+ * cut at the markers and encoded, is kept under everything else the template
+ * reads (its locals as JSON, the language and `?lang=`), and each voter's
+ * page joins its strings, escaped as `{{…}}` escapes them, into it.
+ * Handlebars took an eighth of a results page's time.
  *
  * A kept page holds none of a voter's answers: it shows how many counted,
  * the settings and the filters. A page whose unranked list depends on which
@@ -94,13 +82,14 @@ export async function renderKept(
     shell = shellOf(await renderToString(res, view, locals), splice.at);
     if (key !== null) shells.keep(key, shell);
   }
+  // A page may leave out an empty slot (no rows: an empty state instead).
+  if (splice.parts.length > 0 && !shell.includes(SPLICE)) throw new Error(`${view} printed no ${splice.at}`);
   const chunks: Buffer[] = [];
   for (const part of shell) {
     if (typeof part !== 'number') chunks.push(part);
     else if (part === SPLICE) for (const row of splice.parts) chunks.push(row);
     else chunks.push(Buffer.from(Handlebars.escapeExpression(strings.values[part]!)));
   }
-  if (splice.parts.length > 0 && !shell.includes(SPLICE)) throw new Error(`${view} printed no ${splice.at}`);
   sendWithoutTag(res, 'html', Buffer.concat(chunks));
 }
 

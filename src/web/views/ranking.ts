@@ -48,7 +48,7 @@ export interface RankingSource {
  * checkbox; a topic's score at each percent; a rank's label) is encoded to
  * UTF-8 once per race, language and place, and kept (`RowParts`); a page joins
  * the parts its rows need, and the whole is put in the page's slot after
- * rendering (`renderPrivate`).
+ * rendering (`renderKept`).
  */
 export function rankingHtml(
   rows: readonly RankedCandidate[],

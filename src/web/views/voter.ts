@@ -143,8 +143,8 @@ export function resultsView(
     /** Every candidate rather than the first RESULTS_SHOWN, and where the full list is. */
     showAll?: boolean;
     showAllHref?: string;
-    /** Stands in for each text that carries the voter's answers (see `VoterStrings`); they are used as they are without it. */
-    mark?: (value: string) => string;
+    /** Stands in for each text that carries the voter's answers (see `VoterStrings`). */
+    mark: (value: string) => string;
   },
 ) {
   const { election, race, voter, outcome } = result;
@@ -157,7 +157,7 @@ export function resultsView(
   const { detail } = election;
   const { locale, t } = input;
   const topics = detail.topics.map((topic) => ({ name: localize(topic.name, locale), nameLang: fallbackLanguage(topic.name, locale) }));
-  const mark = input.mark ?? ((value: string) => value);
+  const { mark } = input;
   const { a, w } = encodeResultStrings(voter);
   const langParam = typeof input.langParam === 'string' ? input.langParam : null;
   // Results are in rank order and a tie's first place is its rank: the place after it holds the same rank.
