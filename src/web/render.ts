@@ -67,7 +67,8 @@ const shells = new Recent<ShellPart[]>(256);
 /**
  * `renderPrivate` for a page whose voter-dependent texts are `strings`
  * (marked in `locals`) and the splice: the rendering is kept and reused (see
- * above) when `keep` says that nothing else in it depends on the voter.
+ * above) when `keep` says that nothing else in it depends on the voter and
+ * templates are cached.
  */
 export async function renderKept(
   res: Response,
@@ -76,7 +77,8 @@ export async function renderKept(
   strings: VoterStrings,
   { splice, keep }: { splice: { at: string; parts: Buffer[] }; keep: boolean },
 ): Promise<void> {
-  const key = keep ? `${view}\n${String(res.locals.locale)}\n${String(res.locals.langParam)}\n${JSON.stringify(locals)}` : null;
+  // Without Express's view cache (development), templates are read again on each render: keep nothing either.
+  const key = keep && res.app.enabled('view cache') ? `${view}\n${String(res.locals.locale)}\n${String(res.locals.langParam)}\n${JSON.stringify(locals)}` : null;
   let shell = key === null ? undefined : shells.find(key);
   if (!shell) {
     shell = shellOf(await renderToString(res, view, locals), splice.at);

@@ -18,6 +18,8 @@ describe('results pages kept between voters', () => {
 
   beforeAll(async () => {
     ctx = await createTestContext();
+    // As in production: pages are kept only where templates are.
+    ctx.app.enable('view cache');
     expect((await writePackage(ctx, { pkg: loadFixture('demo-election.json'), actor: 'test' })).ok).toBe(true);
   });
   afterAll(() => ctx.close());
@@ -75,6 +77,18 @@ describe('results pages kept between voters', () => {
     await fetchPage(url(path, first));
     expect(keptPages()).toBe(1);
     kept.mockRestore();
+  });
+
+  it('keeps nothing where templates are read again on each render (development)', async () => {
+    const kept = vi.spyOn(Recent.prototype, 'keep');
+    ctx.app.disable('view cache');
+    try {
+      await fetchPage(url('/e/serra-azul-2028/results?race=serra-azul-vereador&m=euclidean&miss=neutral&lang=es', first));
+      expect(kept.mock.calls.filter(([key]) => key.startsWith('pages/results'))).toEqual([]);
+    } finally {
+      ctx.app.enable('view cache');
+      kept.mockRestore();
+    }
   });
 
   it('carries only this voter’s answers in its links and fields', async () => {
