@@ -19,13 +19,7 @@ export class Recent<V> {
 
   /** The value kept for `key`, now the most recently used; undefined when there is none. */
   find(key: string): V | undefined {
-    const value = this.values.get(key);
-    if (value !== undefined) {
-      // Most recently used last.
-      this.values.delete(key);
-      this.values.set(key, value);
-    }
-    return value;
+    return findRecent(this.values, key);
   }
 
   /** Keeps `value` for `key` (made by the caller, perhaps asynchronously), dropping the least recently used past `size`. */
@@ -34,4 +28,14 @@ export class Recent<V> {
     if (this.values.size >= this.size) this.values.delete(this.values.keys().next().value!);
     this.values.set(key, value);
   }
+}
+
+/** The value of `key` in a map kept in order of use, moved to the end (most recently used); undefined when absent. */
+export function findRecent<K, V>(map: Map<K, V>, key: K): V | undefined {
+  const value = map.get(key);
+  if (value !== undefined) {
+    map.delete(key);
+    map.set(key, value);
+  }
+  return value;
 }

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
+import { findRecent } from './recent.js';
 
 /** A rendered response, ready to send as it is, with its entity tag. */
 export interface CachedBody {
@@ -22,13 +23,7 @@ export class ResponseCache {
   constructor(private readonly maxBytes: number) {}
 
   get(key: string): CachedBody | undefined {
-    const body = this.entries.get(key);
-    if (body !== undefined) {
-      // Most recently used last.
-      this.entries.delete(key);
-      this.entries.set(key, body);
-    }
-    return body;
+    return findRecent(this.entries, key);
   }
 
   /** Keeps `html` under `key` (unless it is larger than the whole cache) and returns it ready to send. */
