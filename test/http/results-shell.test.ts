@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { bumpDataVersion, bumpRaceVersion } from '../../src/db/repositories/elections.js';
 import { writePackage } from '../../src/services/election-packages.js';
 import { VoterStrings } from '../../src/web/render.js';
 import { Recent } from '../../src/web/recent.js';
@@ -48,14 +49,23 @@ describe('results pages kept between voters', () => {
     return res.text;
   };
 
+  /** Pages rendered with nothing kept at all: no markers, no kept page, filter form or row parts. */
+  const keepingNothing = () => {
+    const spies = [
+      vi.spyOn(VoterStrings.prototype, 'mark').mockImplementation((value: string) => value),
+      vi.spyOn(Recent.prototype, 'find').mockReturnValue(undefined),
+      vi.spyOn(Recent.prototype, 'get').mockImplementation((_key: string, make: () => unknown) => make()),
+    ];
+    return () => spies.forEach((spy) => spy.mockRestore());
+  };
+
   it('writes each voter’s page as Handlebars would for that voter alone, in every language, place and setting', async () => {
     const reference = new Map<string, string>();
-    const unmarked = vi.spyOn(VoterStrings.prototype, 'mark').mockImplementation((value: string) => value);
+    const restore = keepingNothing();
     for (const variant of variants) {
       for (const a of voters) reference.set(`${variant.name}|${a}`, await fetchPage(url(variant.path, a), variant.headers));
     }
-    expect(unmarked).toHaveBeenCalled();
-    unmarked.mockRestore();
+    restore();
 
     // Every variant after every other, each voter after another voter of the same variant.
     for (const variant of variants) {
@@ -89,6 +99,22 @@ describe('results pages kept between voters', () => {
       ctx.app.enable('view cache');
       kept.mockRestore();
     }
+  });
+
+  it('shows a change to the race or the election at once', async () => {
+    const path = '/e/serra-azul-2028/results?race=serra-azul-vereador&lang=en';
+    const before = await fetchPage(url(path, first));
+    const race = await ctx.db.selectFrom('races').select(['id', 'election_id']).where('slug', '=', 'serra-azul-vereador').executeTakeFirstOrThrow();
+    // A candidate declares a gender no one in the race had: the filter offers it.
+    expect(before).not.toContain('agênero');
+    const candidate = await ctx.db.selectFrom('candidates').select('id').where('race_id', '=', race.id).executeTakeFirstOrThrow();
+    await ctx.db.updateTable('candidates').set({ gender: 'agênero' }).where('id', '=', candidate.id).execute();
+    await bumpRaceVersion(ctx.db, race.id);
+    expect(await fetchPage(url(path, first))).toContain('<option value="agênero">agênero</option>');
+    // An organizer renames a party: the filter shows the new name.
+    await ctx.db.updateTable('parties').set({ name: 'Terra Viva Renovada' }).where('slug', '=', 'terra-viva').where('election_id', '=', race.election_id).execute();
+    await bumpDataVersion(ctx.db, race.election_id);
+    expect(await fetchPage(url(path, first))).toContain('Terra Viva Renovada');
   });
 
   it('carries only this voter’s answers in its links and fields', async () => {

@@ -5,6 +5,8 @@ import type { ElectionCache, ElectionSnapshot } from '../../services/election-ca
 import { decodeResultStrings, encodeResultStrings, matchVoter, type VoterInputError } from '../../services/matching.js';
 import type { VoterAnswers } from '../../domain/matching.js';
 import { NotFoundError } from '../errors.js';
+import { Recent } from '../recent.js';
+import { snapshotId } from '../response-cache.js';
 import { privatePage, renderKept, renderPrivate, VoterStrings } from '../render.js';
 import { languageLinks, withQuery } from '../middleware/i18n.js';
 import { parsed, validate } from '../middleware/validate.js';
@@ -20,6 +22,7 @@ import { cardView, compareView, quizView, resultsView, sharedByVoters } from '..
  */
 export function voterRouter(deps: AppDeps & { cache: ElectionCache }): Router {
   const router = Router();
+  const filterForms = new Recent<ReturnType<typeof filterForm> & { toJSON: () => string }>(256);
   router.get('/methodology', (_req, res) => {
     res.render('pages/methodology', { title: res.locals.t('methodology.title') });
   });
@@ -122,16 +125,24 @@ export function voterRouter(deps: AppDeps & { cache: ElectionCache }): Router {
         langParam: res.locals.langParam,
         mark,
       });
-      const filters = filterForm({
-        action: `${prefix}/e/${params.election}/results`,
-        query: filterQuery,
-        filter,
-        parties: result.election.detail.parties,
-        // The race's own values, from memory: no query per results page.
-        options: profileValues(result.race.candidates),
-        keep: { race: result.race.race.slug, a: mark(a), w: w === undefined ? w : mark(w), m: query.data.m, miss: query.data.miss },
-        t: res.locals.t,
-      });
+      const keep = { race: result.race.race.slug, a: mark(a), w: w === undefined ? w : mark(w), m: query.data.m, miss: query.data.miss };
+      // The filter form depends on the election, race, language, place, filters and kept fields (the
+      // voter's are markers) only: made once for them (a fifteenth of a page's CPU in a national race).
+      const formKey = `${snapshotId(result.election)}:${snapshotId(result.race)}:${res.locals.locale}:${prefix}:${JSON.stringify(filterQuery)}:${JSON.stringify(keep)}`;
+      const filters = filterForms.get(formKey, () => ({
+        ...filterForm({
+          action: `${prefix}/e/${params.election}/results`,
+          query: filterQuery,
+          filter,
+          parties: result.election.detail.parties,
+          // The race's own values, from memory: no query per results page.
+          options: profileValues(result.race.candidates),
+          keep,
+          t: res.locals.t,
+        }),
+        // In the kept page's key (its locals as JSON), the form stands as its own key.
+        toJSON: () => formKey,
+      }));
       const languages = languageLinks(req.originalUrl, res.locals.locale).map((link) => ({ ...link, href: mark(link.href) }));
       await renderKept(res, 'pages/results', { filters, ...view, ranking: { slot: ranking.slot }, languages, ...layout }, strings, {
         splice: ranking.splice,
