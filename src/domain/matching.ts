@@ -81,6 +81,8 @@ export interface RankedCandidate {
   rank: number;
   /** One per topic; null where the voter counted no statement of that topic. */
   topics: Array<number | null>;
+  /** Writes the topics' scores into `into`, NaN for null: no array per candidate when thousands are read. */
+  topicsInto(into: Float64Array): void;
 }
 
 export type MatchOutcome =
@@ -153,16 +155,17 @@ export function matchCandidates(
   const topicEnd = new Uint32Array(topicCount);
   for (let i = 0; i < grouped.length; i += 1) topicEnd[questionnaire.topics[grouped[i]!]!] = i + 1;
   for (let t = 1; t < topicCount; t += 1) topicEnd[t] = Math.max(topicEnd[t]!, topicEnd[t - 1]!);
-  const topicScores = (c: number): Array<number | null> => {
-    const row = c * statementCount;
-    const scores: Array<number | null> = new Array(topicCount);
-    let i = 0;
-    for (let t = 0; t < topicCount; t += 1) {
-      let sum = 0;
-      for (const end = topicEnd[t]!; i < end; i += 1) sum += table[grouped[i]! * 8 + values[row + grouped[i]!]!]!;
-      scores[t] = topicWeight[t]! > 0 ? scoreOf(sum, topicWeight[t]!) : null;
-    }
-    return scores;
+  const topicScores: TopicScores = {
+    count: topicCount,
+    write: (c, into) => {
+      const row = c * statementCount;
+      let i = 0;
+      for (let t = 0; t < topicCount; t += 1) {
+        let sum = 0;
+        for (const end = topicEnd[t]!; i < end; i += 1) sum += table[grouped[i]! * 8 + values[row + grouped[i]!]!]!;
+        into[t] = topicWeight[t]! > 0 ? scoreOf(sum, topicWeight[t]!) : Number.NaN;
+      }
+    },
   };
   const answersQ = (row: number): boolean => counted.some((s) => values[row + s]! > 0);
   const n = matrix.candidateCount;
@@ -279,21 +282,36 @@ function answerPairs(matrix: CandidateMatrix, statementCount: number): Uint8Arra
 /** A ranked candidate whose topic scores are worked out when read: a page shows a few dozen of thousands. */
 class Ranked implements RankedCandidate {
   readonly percent: number;
-  readonly #topicScores: (candidate: number) => Array<number | null>;
+  readonly #topicScores: TopicScores;
   #topics: Array<number | null> | undefined;
   constructor(
     readonly candidate: number,
     readonly score: number,
     readonly rank: number,
-    topicScores: (candidate: number) => Array<number | null>,
+    topicScores: TopicScores,
   ) {
     this.percent = roundHalfUp(score);
     this.#topicScores = topicScores;
   }
   get topics(): Array<number | null> {
-    this.#topics ??= this.#topicScores(this.candidate);
+    if (!this.#topics) {
+      const scores = new Float64Array(this.#topicScores.count);
+      this.#topicScores.write(this.candidate, scores);
+      const topics: Array<number | null> = new Array(scores.length);
+      for (let t = 0; t < scores.length; t += 1) topics[t] = Number.isNaN(scores[t]!) ? null : scores[t]!;
+      this.#topics = topics;
+    }
     return this.#topics;
   }
+  topicsInto(into: Float64Array): void {
+    this.#topicScores.write(this.candidate, into);
+  }
+}
+
+/** How many topics, and how to write candidate row c's scores into `into` (NaN where the voter counted none of a topic). */
+interface TopicScores {
+  readonly count: number;
+  write(c: number, into: Float64Array): void;
 }
 
 /** A score from the mean term (Σ w Δ / Σ w, its square-rooted square, or the share of agreement). */

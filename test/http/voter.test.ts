@@ -207,6 +207,19 @@ describe('the voter’s journey', () => {
       expect(res.text).toBe(JSON.stringify(res.body));
     });
 
+    it('gives null for a topic of which the voter counted no statement, and no more for a topic with some', async () => {
+      // s3 and s4 are the only statements of "contas": skipped and weighed 0.
+      const res = await match({ race: 'prefeito', answers: { s1: 5, s2: 4, s3: null, s4: 2 }, weights: { s4: 0 } });
+      expect(res.status).toBe(200);
+      const topics = (res.body.results as Array<{ topics: Record<string, number | null> }>).map((r) => r.topics);
+      expect(topics.length).toBeGreaterThan(1);
+      for (const scores of topics) {
+        expect(scores.contas).toBeNull();
+        expect(scores.ambiente).toEqual(expect.any(Number));
+      }
+      expect(res.text).toBe(JSON.stringify(res.body));
+    });
+
     it('writes a large race’s answer, with unranked candidates and every method, as JSON.stringify would', async () => {
       // The demo election: dozens of candidates in four topics, some without answers.
       const cache = new ElectionCache(ctx.db);
