@@ -12,7 +12,10 @@
  *    on the same election: (b) the results page of a 2,000-candidate race with
  *    40 answers in the URL, (c) POST …/match for the same, (d) a statement
  *    embed for that race, (e) a signed-in candidate saving answers;
- *    then (b), (c) and (d) again with the service in two processes (WORKERS=2).
+ *    then (b), (c) and (d) again with the service in two processes (WORKERS=2);
+ *    then the floors, (fb) and (fc): Express answering with the very bytes of
+ *    (b) and (c), read from files, and no work, which is what those answers
+ *    cost to send and to read on this machine.
  *
  * The election comes from `concordo generate` (500,000 candidates, 40
  * statements; 20,000 with --quick) in a SQLite file under the system's temp
@@ -163,13 +166,9 @@ report.election = { slug, race: race.slug, raceSize: Number(race.size) };
 
 // 4. (a) The ceiling.
 const scenarios: Scenario[] = [];
-const hello = await startChild(['--import', 'tsx', 'bench/hello-server.ts'], {}, 'hello');
-const helloPort = await new Promise<number>((resolve, reject) => {
-  hello.child.stdout!.once('data', (chunk: Buffer) => resolve((JSON.parse(chunk.toString()) as { port: number }).port));
-  hello.child.once('exit', (code) => reject(new Error(`hello server exited with ${code}`)));
-});
-await measure('a', 'Express hello world (ceiling)', { url: `http://127.0.0.1:${helloPort}/` });
-hello.child.kill('SIGTERM');
+const hello = await startHello({});
+await measure('a', 'Express hello world (ceiling)', { url: `http://127.0.0.1:${hello.port}/` });
+await stopChild(hello.child);
 
 // 5. The service.
 const port = await freePort();
@@ -195,13 +194,13 @@ log(`service: healthy after ${(report.startup as { secondsToHealthy: number }).s
 const a = voter.join('');
 const resultsPath = `/e/${slug}/results?race=${race.slug}&a=${a}`;
 const firstResults = performance.now();
-await expectStatus(fetch(`${base}${resultsPath}`), 200, 'results page');
+const resultsBody = await expectStatus(fetch(`${base}${resultsPath}`), 200, 'results page');
 report.firstResultsMs = performance.now() - firstResults;
 await measure('b', `results page, ${race.size} candidates, 40 answers`, { url: `${base}${resultsPath}` });
 
 const matchBody = JSON.stringify({ race: race.slug, answers: Object.fromEntries(voter.map((v, s) => [statementKey(s), v])) });
 const matchRequest = { url: `${base}/api/v1/elections/${slug}/match`, method: 'POST' as const, headers: { 'content-type': 'application/json' }, body: matchBody };
-await expectStatus(fetch(matchRequest.url, matchRequest), 200, 'match');
+const matchAnswer = await expectStatus(fetch(matchRequest.url, matchRequest), 200, 'match');
 await measure('c', `POST …/match, ${race.size} candidates`, matchRequest);
 
 const embedPath = `/embed/e/${slug}/statements/s01?race=${race.slug}`;
@@ -235,6 +234,17 @@ await measure('c2', `POST …/match, ${workers} processes`, matchRequest);
 await measure('d2', `statement embed, ${workers} processes`, { url: `${base}${embedPath}` });
 await stopChild(clustered.child);
 await db.destroy();
+
+// 7. The floors: the same bytes from Express's hello world, without any work.
+const floorPage = path.join(path.dirname(file), 'floor-page.html');
+const floorJson = path.join(path.dirname(file), 'floor-match.json');
+writeFileSync(floorPage, resultsBody);
+writeFileSync(floorJson, matchAnswer);
+const floor = await startHello({ FLOOR_PAGE: floorPage, FLOOR_JSON: floorJson });
+const floorBase = `http://127.0.0.1:${floor.port}`;
+await measure('fb', `the bytes of (b), no work (${Math.round(resultsBody.length / 1000)} kB)`, { url: `${floorBase}/page` });
+await measure('fc', `the bytes of (c), no work (${Math.round(matchAnswer.length / 1000)} kB)`, { ...matchRequest, url: `${floorBase}/match` });
+await stopChild(floor.child);
 
 report.http = scenarios;
 mkdirSync(path.dirname(options.out!), { recursive: true });
@@ -306,6 +316,16 @@ async function startChild(args: string[], env: Record<string, string>, name: str
   return { child };
 }
 
+/** Express's hello world (bench/hello-server.ts), and the port it listens on. */
+async function startHello(env: Record<string, string>) {
+  const { child } = await startChild(['--import', 'tsx', 'bench/hello-server.ts'], env, 'hello');
+  const port = await new Promise<number>((resolve, reject) => {
+    child.stdout!.once('data', (chunk: Buffer) => resolve((JSON.parse(chunk.toString()) as { port: number }).port));
+    child.once('exit', (code) => reject(new Error(`hello server exited with ${code}`)));
+  });
+  return { child, port };
+}
+
 async function freePort(): Promise<number> {
   const { createServer } = await import('node:net');
   return new Promise((resolve) => {
@@ -331,9 +351,12 @@ async function waitForHealth(url: string, child: ChildProcess): Promise<void> {
   throw new Error('the service did not become healthy');
 }
 
-async function expectStatus(response: Promise<Response>, status: number, what: string) {
+/** The answer's body, once its status is the one expected. */
+async function expectStatus(response: Promise<Response>, status: number, what: string): Promise<Buffer> {
   const res = await response;
-  if (res.status !== status) throw new Error(`${what}: expected ${status}, got ${res.status}: ${(await res.text()).slice(0, 500)}`);
+  const body = Buffer.from(await res.arrayBuffer());
+  if (res.status !== status) throw new Error(`${what}: expected ${status}, got ${res.status}: ${body.toString().slice(0, 500)}`);
+  return body;
 }
 
 /** Accepts an invitation as a candidate of the race, as test/http/candidate.test.ts does: the session cookie and the form's CSRF token. */
