@@ -10,6 +10,7 @@ import { systemClock } from './domain/clock.js';
 import { createLogger } from './logger.js';
 import { seedDemoIfEmpty } from './services/demo.js';
 import { serverSecret } from './services/secret.js';
+import { rateLimitWritesDone } from './web/middleware/rate-limit-store.js';
 
 export interface RunningServer {
   server: Server;
@@ -57,6 +58,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
         server.close(() => resolve());
         server.closeIdleConnections();
       });
+      await rateLimitWritesDone();
       await db.destroy();
     })();
     return closing;

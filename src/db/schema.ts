@@ -267,6 +267,14 @@ export interface RollCallVoteTable {
 }
 
 /** An organizer's link from a statement to a roll call that tests it (SPEC §5.8). */
+/** A rate limit's count for one key in its window (see web/middleware/rate-limit-store.ts). */
+export interface RateLimitTable {
+  /** The limit's prefix and a keyed hash of what it counts. */
+  key: string;
+  hits: number;
+  reset_at: string;
+}
+
 export interface RollCallLinkTable {
   id: Generated<number>;
   statement_id: number;
@@ -303,6 +311,7 @@ export interface Database {
   roll_calls: RollCallTable;
   roll_call_votes: RollCallVoteTable;
   roll_call_links: RollCallLinkTable;
+  rate_limits: RateLimitTable;
 }
 
 export type ElectionRow = Selectable<ElectionTable>;

@@ -5,6 +5,7 @@ import { createDb, type Db } from '../../src/db/client.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
 import type { Clock } from '../../src/domain/clock.js';
 import { seededRandom } from '../../src/domain/fairness.js';
+import { rateLimitWritesDone } from '../../src/web/middleware/rate-limit-store.js';
 import { createTestDatabase } from './database.js';
 
 /** A clock that stands still unless a test moves it. */
@@ -41,6 +42,7 @@ export async function createTestContext(
     clock,
     app,
     close: async () => {
+      await rateLimitWritesDone();
       await db.destroy();
       await database.drop();
     },

@@ -1,9 +1,12 @@
 import * as cheerio from 'cheerio';
+import { pino } from 'pino';
 import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createApp } from '../../src/app.js';
+import { seededRandom } from '../../src/domain/fairness.js';
 import { writePackage } from '../../src/services/election-packages.js';
-import { acceptInvitation, csrfOf, inviteLink, signedInAdmin } from '../helpers/accounts.js';
+import { acceptInvitation, csrfOf, inviteLink, logInAs, signedInAdmin } from '../helpers/accounts.js';
 import { createTestContext, type TestContext } from '../helpers/app.js';
 import { loadFixture } from '../helpers/packages.js';
 
@@ -207,5 +210,47 @@ describe('CORS', () => {
       expect(preflight.headers['access-control-allow-origin'], path).toBeUndefined();
       expect(preflight.headers['access-control-allow-methods'], path).toBeUndefined();
     }
+  });
+});
+
+describe('limits that guard accounts, with several app processes', () => {
+  let ctx: TestContext;
+  beforeEach(async () => {
+    ctx = await createTestContext({ PASSWORD_SCRYPT_LOG_N: '10', LOGIN_MAX_FAILURES_PER_ACCOUNT: '3' });
+    expect((await writePackage(ctx, { pkg: loadFixture('small-election.json'), actor: 'test' })).ok).toBe(true);
+    await acceptInvitation(request.agent(ctx.app), await inviteLink(ctx, e, 'carla'), 'carla@example.org');
+  });
+  afterEach(() => ctx.close());
+
+  /** Another app process over the same database, as WORKERS or a second machine would start. */
+  const anotherProcess = () =>
+    createApp({ config: ctx.config, db: ctx.db, clock: ctx.clock, logger: pino({ level: 'silent' }), random: seededRandom(7), secret: 'test-secret-of-at-least-32-characters!' });
+  const failedLogin = async (app: ReturnType<typeof createApp>) => {
+    const res = await logInAs(request.agent(app), { email: 'carla@example.org', password: 'a wrong guess at it' });
+    return res.status;
+  };
+
+  it('count failed sign-ins made in any process against one limit', async () => {
+    const other = anotherProcess();
+    expect(await failedLogin(ctx.app)).toBe(401);
+    expect(await failedLogin(other)).toBe(401);
+    expect(await failedLogin(ctx.app)).toBe(401);
+    // The fourth, in either process, is refused; even with the right password.
+    expect(await failedLogin(other)).toBe(429);
+    expect(await failedLogin(ctx.app)).toBe(429);
+    expect((await logInAs(request.agent(other), { email: 'carla@example.org' })).status).toBe(429);
+  });
+
+  it('keep no address or e-mail, and start again when the hour is over', async () => {
+    for (let attempt = 0; attempt < 3; attempt += 1) expect(await failedLogin(ctx.app)).toBe(401);
+    expect(await failedLogin(ctx.app)).toBe(429);
+    const keys = (await ctx.db.selectFrom('rate_limits').select('key').execute()).map((row) => row.key);
+    expect(keys.length).toBeGreaterThan(0);
+    for (const key of keys) {
+      expect(key).not.toContain('carla');
+      expect(key).not.toMatch(/127\.0\.0\.1|::1/);
+    }
+    ctx.clock.set('2028-09-01T13:00:00.001Z');
+    expect((await logInAs(request.agent(anotherProcess()), { email: 'carla@example.org' })).status).toBe(303);
   });
 });

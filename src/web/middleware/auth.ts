@@ -6,6 +6,7 @@ import type { Config } from '../../config.js';
 import type { UserRecord } from '../../db/repositories/accounts.js';
 import { resolveSession, type AuthDeps, type SignedIn } from '../../services/auth.js';
 import { refuseNul } from './nul.js';
+import { SharedRateLimitStore } from './rate-limit-store.js';
 import { AppError } from '../errors.js';
 
 /*
@@ -107,8 +108,11 @@ export function accountMiddleware(deps: AuthDeps & { secret: string }): AccountM
     });
   };
 
-  const failedLogins = (limit: number, key: (req: Request) => string) =>
+  // Counted in the database, so that every app process counts against the same limits.
+  const shared = (prefix: string) => new SharedRateLimitStore(deps, prefix);
+  const failedLogins = (limit: number, prefix: string, key: (req: Request) => string) =>
     rateLimit({
+      store: shared(prefix),
       windowMs: HOUR_MS,
       limit,
       skipSuccessfulRequests: true,
@@ -121,6 +125,7 @@ export function accountMiddleware(deps: AuthDeps & { secret: string }): AccountM
 
   // Only link problems count (unknown 404, used or expired 410): a weak password on the form behind a good link does not.
   const linkLimit = rateLimit({
+    store: shared('link:'),
     windowMs: HOUR_MS,
     limit: config.invitationMaxFailuresPerIp,
     skipSuccessfulRequests: true,
@@ -133,6 +138,7 @@ export function accountMiddleware(deps: AuthDeps & { secret: string }): AccountM
   // One count for every import form, so spreading uploads over the forms gains nothing.
   const refusals = new WeakMap<Request, (req: Request, res: Response) => Promise<void>>();
   const imports = rateLimit({
+    store: shared('import:'),
     windowMs: HOUR_MS,
     limit: config.importsPerHour,
     standardHeaders: 'draft-8',
@@ -161,8 +167,8 @@ export function accountMiddleware(deps: AuthDeps & { secret: string }): AccountM
       refuseNul,
     ],
     loginLimits: [
-      failedLogins(config.loginMaxFailuresPerIp, (req) => `ip:${req.ip ?? ''}`),
-      failedLogins(config.loginMaxFailuresPerAccount, (req) => `account:${emailOf(req)}`),
+      failedLogins(config.loginMaxFailuresPerIp, 'login-ip:', (req) => req.ip ?? ''),
+      failedLogins(config.loginMaxFailuresPerAccount, 'login-account:', emailOf),
     ],
     linkLimit,
     importLimit: (refuse) => (req, res, next) => {

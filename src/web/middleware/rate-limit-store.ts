@@ -1,0 +1,72 @@
+import { createHmac } from 'node:crypto';
+import type { ClientRateLimitInfo, IncrementResponse, Options, Store } from 'express-rate-limit';
+import type { Db } from '../../db/client.js';
+import { countHit, deleteCount, deleteEndedCounts, findCount, takeBackHit } from '../../db/repositories/rate-limits.js';
+import type { Clock } from '../../domain/clock.js';
+
+/** Hits taken back after their answer was sent, still being written. */
+const unfinished = new Set<Promise<void>>();
+
+/** Waits for the writes no request waits for: before the database is closed. */
+export async function rateLimitWritesDone(): Promise<void> {
+  await Promise.allSettled([...unfinished]);
+}
+
+/**
+ * A store for express-rate-limit whose counts are rows of the database, so
+ * that every app process (WORKERS, or several machines on one PostgreSQL)
+ * counts against the same limit; with counts in each process's memory, an
+ * attacker got a try per process. For the limits that guard accounts, where a
+ * request already costs a password hash or a token lookup; the match API
+ * keeps its per-process count, which costs nothing per request.
+ *
+ * What is counted (an address, an e-mail) is stored as a keyed hash, so the
+ * table holds no one's address or e-mail. Counts whose window has ended are
+ * removed once per window, by whichever process counts next.
+ */
+export class SharedRateLimitStore implements Store {
+  readonly localKeys = false;
+  private windowMs = 60_000;
+  private sweptAt = 0;
+
+  constructor(
+    private readonly deps: { db: Db; clock: Clock; secret: string },
+    /** Names the limit: each limit has its own store and counts. */
+    readonly prefix: string,
+  ) {}
+
+  init(options: Options): void {
+    this.windowMs = options.windowMs;
+  }
+
+  async get(key: string): Promise<ClientRateLimitInfo | undefined> {
+    const count = await findCount(this.deps.db, this.rowKey(key), this.deps.clock.now().toISOString());
+    return count ? { totalHits: count.hits, resetTime: new Date(count.resetAt) } : undefined;
+  }
+
+  async increment(key: string): Promise<IncrementResponse> {
+    const now = this.deps.clock.now();
+    if (now.getTime() - this.sweptAt >= this.windowMs) {
+      this.sweptAt = now.getTime();
+      await deleteEndedCounts(this.deps.db, now.toISOString());
+    }
+    const resetAt = new Date(now.getTime() + this.windowMs).toISOString();
+    const count = await countHit(this.deps.db, this.rowKey(key), now.toISOString(), resetAt);
+    return { totalHits: count.hits, resetTime: new Date(count.resetAt) };
+  }
+
+  decrement(key: string): Promise<void> {
+    // Called once the answer has been sent, and not awaited by anyone: see `rateLimitWritesDone`.
+    const write = takeBackHit(this.deps.db, this.rowKey(key), this.deps.clock.now().toISOString());
+    unfinished.add(write);
+    return write.finally(() => unfinished.delete(write));
+  }
+
+  async resetKey(key: string): Promise<void> {
+    await deleteCount(this.deps.db, this.rowKey(key));
+  }
+
+  private rowKey(key: string): string {
+    return `${this.prefix}${createHmac('sha256', this.deps.secret).update(key).digest('base64url')}`;
+  }
+}
