@@ -31,13 +31,24 @@ export async function countHit(db: Db, key: string, now: string, resetAt: string
 
 /** The count of `key` in a window that has not ended. */
 export async function findCount(db: Db, key: string, now: string): Promise<RateLimitCount | null> {
-  const row = await db.selectFrom('rate_limits').select(['hits', 'reset_at']).where('key', '=', key).where('reset_at', '>', now).executeTakeFirst();
+  const row = await db
+    .selectFrom('rate_limits')
+    .select(['hits', 'reset_at'])
+    .where('key', '=', key)
+    .where('reset_at', '>', now)
+    .executeTakeFirst();
   return row ? { hits: Number(row.hits), resetAt: row.reset_at } : null;
 }
 
 /** Takes back one hit of `key` in a window that has not ended (a request that did not count after all). */
 export async function takeBackHit(db: Db, key: string, now: string): Promise<void> {
-  await db.updateTable('rate_limits').set({ hits: sql<number>`hits - 1` }).where('key', '=', key).where('hits', '>', 0).where('reset_at', '>', now).execute();
+  await db
+    .updateTable('rate_limits')
+    .set({ hits: sql<number>`hits - 1` })
+    .where('key', '=', key)
+    .where('hits', '>', 0)
+    .where('reset_at', '>', now)
+    .execute();
 }
 
 export async function deleteCount(db: Db, key: string): Promise<void> {
