@@ -10,8 +10,10 @@
  *    (a) Express's hello world in its own process, the ceiling;
  *    then the service (`node --import tsx src/server.ts`, NODE_ENV=production)
  *    on the same election: (b) the results page of a 2,000-candidate race with
- *    40 answers in the URL, (c) POST …/match for the same, (d) a statement
- *    embed for that race, (e) a signed-in candidate saving answers;
+ *    40 answers in the URL, and (bz) the same asked for as browsers ask
+ *    (Accept-Encoding: gzip, deflate, br, zstd; brotli is chosen), (c) POST
+ *    …/match for the same, (d) a statement embed for that race, (e) a
+ *    signed-in candidate saving answers;
  *    then (b), (c) and (d) again with the service in two processes (WORKERS=2);
  *    then the floors, (fb) and (fc): Express answering with the very bytes of
  *    (b) and (c), read from files, and no work, which is what those answers
@@ -197,6 +199,8 @@ const firstResults = performance.now();
 const resultsBody = await expectStatus(fetch(`${base}${resultsPath}`), 200, 'results page');
 report.firstResultsMs = performance.now() - firstResults;
 await measure('b', `results page, ${race.size} candidates, 40 answers`, { url: `${base}${resultsPath}` });
+// What a browser costs: every browser asks for compressed pages, and autocannon by itself does not.
+await measure('bz', 'results page, compressed as browsers ask', { url: `${base}${resultsPath}`, headers: { 'accept-encoding': 'gzip, deflate, br, zstd' } });
 
 const matchBody = JSON.stringify({ race: race.slug, answers: Object.fromEntries(voter.map((v, s) => [statementKey(s), v])) });
 const matchRequest = { url: `${base}/api/v1/elections/${slug}/match`, method: 'POST' as const, headers: { 'content-type': 'application/json' }, body: matchBody };

@@ -1,4 +1,8 @@
+import { once } from 'node:events';
+import { get as httpGet, type IncomingHttpHeaders } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import * as cheerio from 'cheerio';
 import { pino } from 'pino';
 import request from 'supertest';
@@ -157,6 +161,27 @@ describe('the voter’s journey', () => {
     expect($('thead th').map((_, th) => $(th).text().trim()).get()).toEqual(['Statement', 'Davi Ramos PC', 'Carla PA']);
     expect((await get('/e/vila-pequena-2028/compare?c=nobody')).status).toBe(404);
     expect((await get('/e/vila-pequena-2028/compare')).status).toBe(404);
+  });
+
+  it('sends the results page compressed as browsers ask for it, byte for byte the page', async () => {
+    const url = `${results}?race=prefeito&a=543-`;
+    const plain = await request(ctx.app).get(url).set('Accept-Encoding', 'identity');
+    const server = ctx.app.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    try {
+      const { port } = server.address() as AddressInfo;
+      for (const [asked, encoding, decode] of [
+        ['gzip, deflate, br, zstd', 'br', brotliDecompressSync],
+        ['gzip, deflate', 'gzip', gunzipSync],
+      ] as const) {
+        const res = await fetchRaw(`http://127.0.0.1:${port}${url}`, { 'Accept-Encoding': asked });
+        expect(res.headers['content-encoding'], asked).toBe(encoding);
+        expect(res.headers.vary).toMatch(/Accept-Encoding/);
+        expect(decode(res.body).toString()).toBe(plain.text);
+      }
+    } finally {
+      server.close();
+    }
   });
 
   it('sets no cookie, forbids caching and sends no referrer on the voter’s pages', async () => {
@@ -393,3 +418,15 @@ describe('the rows of a results page', () => {
     }
   });
 });
+
+/** A GET whose body comes as the server sent it, not decompressed. */
+function fetchRaw(url: string, headers: Record<string, string>): Promise<{ headers: IncomingHttpHeaders; body: Buffer }> {
+  return new Promise((resolve, reject) => {
+    httpGet(url, { headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => resolve({ headers: res.headers, body: Buffer.concat(chunks) }));
+      res.on('error', reject);
+    }).on('error', reject);
+  });
+}
