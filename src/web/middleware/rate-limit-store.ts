@@ -28,12 +28,16 @@ export class SharedRateLimitStore implements Store {
   readonly localKeys = false;
   private windowMs = 60_000;
   private sweptAt = 0;
+  /** The key of the keyed hashes, made from the app's secret for this use only. */
+  private readonly hashKey: Buffer;
 
   constructor(
     private readonly deps: { db: Db; clock: Clock; secret: string },
     /** Names the limit: each limit has its own store and counts. */
     readonly prefix: string,
-  ) {}
+  ) {
+    this.hashKey = createHmac('sha256', deps.secret).update('concordo: rate limit keys').digest();
+  }
 
   init(options: Options): void {
     this.windowMs = options.windowMs;
@@ -67,6 +71,6 @@ export class SharedRateLimitStore implements Store {
   }
 
   private rowKey(key: string): string {
-    return `${this.prefix}${createHmac('sha256', this.deps.secret).update(key).digest('base64url')}`;
+    return `${this.prefix}${createHmac('sha256', this.hashKey).update(key).digest('base64url')}`;
   }
 }
