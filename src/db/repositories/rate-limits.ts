@@ -29,17 +29,6 @@ export async function countHit(db: Db, key: string, now: string, resetAt: string
   return { hits: Number(row.hits), resetAt: row.reset_at };
 }
 
-/** The count of `key` in a window that has not ended. */
-export async function findCount(db: Db, key: string, now: string): Promise<RateLimitCount | null> {
-  const row = await db
-    .selectFrom('rate_limits')
-    .select(['hits', 'reset_at'])
-    .where('key', '=', key)
-    .where('reset_at', '>', now)
-    .executeTakeFirst();
-  return row ? { hits: Number(row.hits), resetAt: row.reset_at } : null;
-}
-
 /** Takes back one hit of `key` in a window that has not ended (a request that did not count after all). */
 export async function takeBackHit(db: Db, key: string, now: string): Promise<void> {
   await db

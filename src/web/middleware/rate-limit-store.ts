@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
-import type { ClientRateLimitInfo, IncrementResponse, Options, Store } from 'express-rate-limit';
+import type { IncrementResponse, Options, Store } from 'express-rate-limit';
 import type { Db } from '../../db/client.js';
-import { countHit, deleteCount, deleteEndedCounts, findCount, takeBackHit } from '../../db/repositories/rate-limits.js';
+import { countHit, deleteCount, deleteEndedCounts, takeBackHit } from '../../db/repositories/rate-limits.js';
 import type { Clock } from '../../domain/clock.js';
 
 /** Hits taken back after their answer was sent, still being written. */
@@ -41,11 +41,6 @@ export class SharedRateLimitStore implements Store {
 
   init(options: Options): void {
     this.windowMs = options.windowMs;
-  }
-
-  async get(key: string): Promise<ClientRateLimitInfo | undefined> {
-    const count = await findCount(this.deps.db, this.rowKey(key), this.deps.clock.now().toISOString());
-    return count ? { totalHits: count.hits, resetTime: new Date(count.resetAt) } : undefined;
   }
 
   async increment(key: string): Promise<IncrementResponse> {
