@@ -17,7 +17,8 @@
  *    then (b), (c) and (d) again with the service in two processes (WORKERS=2);
  *    then the floors, (fb) and (fc): Express answering with the very bytes of
  *    (b) and (c), read from files, and no work, which is what those answers
- *    cost to send and to read on this machine.
+ *    cost to send and to read on this machine; last, (a') the ceiling again:
+ *    how far the machine itself moved during the run.
  *
  * The election comes from `concordo generate` (500,000 candidates, 40
  * statements; 20,000 with --quick) in a SQLite file under the system's temp
@@ -248,6 +249,8 @@ const floor = await startHello({ FLOOR_PAGE: floorPage, FLOOR_JSON: floorJson })
 const floorBase = `http://127.0.0.1:${floor.port}`;
 await measure('fb', `the bytes of (b), no work (${Math.round(resultsBody.length / 1000)} kB)`, { url: `${floorBase}/page` });
 await measure('fc', `the bytes of (c), no work (${Math.round(matchAnswer.length / 1000)} kB)`, { ...matchRequest, url: `${floorBase}/match` });
+// The same hello world as (a): this machine's speed moves during a run, and every ratio with it.
+await measure("a'", 'Express hello world again, last', { url: `${floorBase}/` });
 await stopChild(floor.child);
 
 report.http = scenarios;
