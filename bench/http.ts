@@ -4,7 +4,7 @@
  *
  * 1. In-process: matching cost per candidate (bench/matching.ts), and the time
  *    and memory to load every race's answers of a national election into an
- *    ElectionCache.
+ *    ReadModel.
  * 2. Over HTTP with autocannon, each for a fixed duration at 50 connections
  *    (one request first checks each scenario and warms its caches):
  *    (a) Express's hello world in its own process, the ceiling;
@@ -38,7 +38,7 @@ import { createDb, type Db } from '../src/db/client.js';
 import { migrateToLatest } from '../src/db/migrate.js';
 import { systemClock } from '../src/domain/clock.js';
 import { seededRandom } from '../src/domain/fairness.js';
-import { ElectionCache } from '../src/services/election-cache.js';
+import { ReadModel } from '../src/read-model/read-model.js';
 import { generateElection } from '../src/services/generate.js';
 import { inviteCandidates } from '../src/services/invitations.js';
 import { createMailer } from '../src/services/mailer.js';
@@ -140,17 +140,17 @@ const voter = Array.from({ length: statements }, () => 1 + Math.floor(voterRando
 const statementKey = (s: number) => `s${String(s + 1).padStart(2, '0')}`;
 report.election = { slug, race: race.slug, raceSize: Number(race.size) };
 
-// 3. Loading every race's answers through ElectionCache.
+// 3. Loading every race's answers through ReadModel.
 {
-  log('cache: loading every race of the election into an ElectionCache…');
+  log('read model: loading every race of the election…');
   gc();
   const before = process.memoryUsage();
   const started = performance.now();
-  const cache = new ElectionCache(db);
-  const election = await cache.election(slug);
+  const readModel = new ReadModel(db);
+  const election = await readModel.election(slug);
   if (!election) throw new Error('no election');
   let loaded = 0;
-  for (const { slug: raceSlug } of election.detail.races) loaded += (await cache.race(slug, raceSlug))?.race?.candidates.length ?? 0;
+  for (const { slug: raceSlug } of election.detail.races) loaded += (await readModel.race(slug, raceSlug))?.race?.candidates.length ?? 0;
   const seconds = (performance.now() - started) / 1000;
   gc();
   const after = process.memoryUsage();
@@ -161,8 +161,8 @@ report.election = { slug, race: race.slug, raceSize: Number(race.size) };
     heapMiB: mib(after.heapUsed - before.heapUsed),
     arrayBuffersMiB: mib(after.arrayBuffers - before.arrayBuffers),
     rssMiB: mib(after.rss),
-    // The cache is still referenced here, so what it holds counted above.
-    held: (await cache.race(slug, race.slug))?.race?.candidates.length,
+    // The read model is still referenced here, so what it holds counted above.
+    held: (await readModel.race(slug, race.slug))?.race?.candidates.length,
   };
   log(`  ${loaded.toLocaleString('en')} candidates in ${election.detail.races.length.toLocaleString('en')} races: ${seconds.toFixed(1)} s`);
 }
@@ -306,7 +306,7 @@ function printTable() {
   process.stdout.write(
     `${out.join('\n')}\n\n` +
       `matching (in-process, 2,000 × 40): ${matching.map((m) => `${m.method} ${m.nsPerCandidate.toFixed(0)} ns/candidate (${m.msPerRace.toFixed(2)} ms/race)`).join('; ')}\n` +
-      `ElectionCache, all ${cacheLoad.races.toLocaleString('en')} races (${cacheLoad.candidates.toLocaleString('en')} candidates): ${cacheLoad.seconds.toFixed(1)} s, +${cacheLoad.heapMiB} MiB heap, +${cacheLoad.arrayBuffersMiB} MiB typed arrays\n` +
+      `ReadModel, all ${cacheLoad.races.toLocaleString('en')} races (${cacheLoad.candidates.toLocaleString('en')} candidates): ${cacheLoad.seconds.toFixed(1)} s, +${cacheLoad.heapMiB} MiB heap, +${cacheLoad.arrayBuffersMiB} MiB typed arrays\n` +
       `service: healthy ${(report.startup as { secondsToHealthy: number }).secondsToHealthy.toFixed(1)} s after spawn; first results page (cold race) ${(report.firstResultsMs as number).toFixed(0)} ms; peak RSS ${String(report.servicePeakRssMiB)} MiB\n`,
   );
 }

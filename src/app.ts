@@ -20,7 +20,7 @@ import { apiRouter } from './web/routes/api.js';
 import { voterRouter } from './web/routes/voter.js';
 import { embedRouter } from './web/routes/embed.js';
 import { dataRouter } from './web/routes/data.js';
-import { ElectionCache } from './services/election-cache.js';
+import { ReadModel } from './read-model/read-model.js';
 import { createMailer, type Mailer } from './services/mailer.js';
 import { accountMiddleware } from './web/middleware/auth.js';
 import { adminRouter } from './web/routes/admin.js';
@@ -95,18 +95,18 @@ export function createApp(deps: AppDeps): Express {
     }),
   );
 
-  const cache = new ElectionCache(deps.db, deps.config.cacheRecheckMs);
+  const readModel = new ReadModel(deps.db, deps.config.cacheRecheckMs);
   const mailer = deps.mailer ?? createMailer(deps);
   const account = accountMiddleware({ ...deps, mailer });
   app.set('trust proxy', deps.config.trustProxy);
   app.use(healthRouter(deps));
   app.use(admission(deps.config.pagesAtOnce, deps.config.pagesPerTurn));
-  app.use('/api/v1', apiRouter({ ...deps, cache }));
-  app.use(publicRouter({ ...deps, cache }));
-  app.use(voterRouter({ ...deps, cache }));
-  app.use(embedRouter({ ...deps, cache }));
-  app.use(dataRouter({ ...deps, cache }));
-  app.use(candidateRouter({ ...deps, mailer, account, cache }));
+  app.use('/api/v1', apiRouter({ ...deps, readModel }));
+  app.use(publicRouter({ ...deps, readModel }));
+  app.use(voterRouter({ ...deps, readModel }));
+  app.use(embedRouter({ ...deps, readModel }));
+  app.use(dataRouter({ ...deps, readModel }));
+  app.use(candidateRouter({ ...deps, mailer, account, readModel }));
   // Before adminRouter: it mounts the account stack on all of /admin, and the roll-call pages mount their own.
   app.use(adminVotesRouter({ ...deps, mailer, account }));
   app.use(adminRouter({ ...deps, mailer, account }));

@@ -1,11 +1,10 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, PostgresAdapter, type CompiledQuery, PostgresDialect, SqliteDialect, type DatabaseConnection, type Dialect, type SqliteDatabase } from 'kysely';
+import { Kysely, PostgresAdapter, PostgresDialect, SqliteDialect, type KyselyPlugin, type PluginTransformQueryArgs, type PluginTransformResultArgs, type QueryResult, type RootOperationNode, type SqliteDatabase, type UnknownRow } from 'kysely';
+import { LRUCache } from 'lru-cache';
 import pg from 'pg';
 import type { Database } from './schema.js';
-import { countWrite } from './writes.js';
-import { GroupSync, walSync } from './group-sync.js';
 
 export type Db = Kysely<Database>;
 
@@ -30,131 +29,71 @@ export function sqlitePath(databaseUrl: string): string {
 
 /**
  * Opens the database a URL names. SQLite runs in WAL mode with foreign keys,
- * group commit (an acknowledged write survives power loss; see
- * group-sync.ts) and a busy timeout, so concurrent writers wait instead of
- * failing.
+ * `synchronous=FULL` (a commit returns once it is on disk, so what the service
+ * acknowledges survives power loss) and a busy timeout, so concurrent writers
+ * wait instead of failing. Every database counts the writes it ran
+ * (`writesRun`).
  */
 export function createDb(databaseUrl: string): Db {
+  const plugins = [new WriteCounter()];
   if (databaseKind(databaseUrl) === 'sqlite') {
     const file = sqlitePath(databaseUrl);
     if (file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
     const database = new SQLite(file);
-    const withLog = database.pragma('journal_mode = WAL', { simple: true }) === 'wal';
+    database.pragma('journal_mode = WAL');
     database.pragma('foreign_keys = ON');
-    // Commits do not wait for the disk; writes are acknowledged after a shared sync of the log (group-sync.ts).
-    // Without a log (in memory, or on a file system that cannot share one), SQLite syncs each commit itself.
-    database.pragma(`synchronous = ${withLog ? 'NORMAL' : 'FULL'}`);
+    database.pragma('synchronous = FULL');
     database.pragma('busy_timeout = 5000');
-    const kept = keepingStatements(database);
-    const log = withLog ? walSync(file) : undefined;
-    const dialect = new SqliteDialect({ database: { ...kept, close: () => (kept.close(), void log?.close()) } });
-    return new Kysely<Database>({ dialect: watchingCommits(dialect, log && syncingWrites(database, kept, new GroupSync(log.sync))) });
+    return new Kysely<Database>({ dialect: new SqliteDialect({ database: keepingStatements(database) }), plugins });
   }
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 10 });
-  return new Kysely<Database>({ dialect: watchingCommits(new PostgresDialect({ pool })) });
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins });
 }
 
-/** Prepared statements kept per SQL text, least recently used out first. */
-const KEPT_STATEMENTS = 256;
+/**
+ * How many writes (anything but a SELECT) this database handle has run, in
+ * transactions or not. A process that remembers a version it read may trust it
+ * while this count has not moved: see the read model.
+ */
+export function writesRun(db: Db): number {
+  const counter = db.getExecutor().plugins.find((plugin) => plugin instanceof WriteCounter);
+  return counter instanceof WriteCounter ? counter.count : 0;
+}
+
+/** Counts the queries that are not SELECTs, once they have run. Raw SQL counts too: a needless recheck costs one small query. */
+class WriteCounter implements KyselyPlugin {
+  count = 0;
+  readonly #writes = new WeakSet<object>();
+
+  transformQuery({ node, queryId }: PluginTransformQueryArgs): RootOperationNode {
+    if (node.kind !== 'SelectQueryNode') this.#writes.add(queryId);
+    return node;
+  }
+
+  transformResult({ queryId, result }: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> {
+    if (this.#writes.has(queryId)) this.count += 1;
+    return Promise.resolve(result);
+  }
+}
 
 /**
  * The database as Kysely's SQLite driver sees it, with prepared statements
- * kept: the driver prepares every query anew, which cost a candidate's save
- * (a dozen statements) about a tenth of its time. The driver runs one query at
- * a time on its one connection, so a kept statement is never in use twice.
+ * kept per SQL text (the 256 most recently used): the driver prepares every
+ * query anew, which cost a candidate's save (a dozen statements) about a
+ * tenth of its time. The driver runs one query at a time on its one
+ * connection, so a kept statement is never in use twice.
  */
-function keepingStatements(database: SQLite.Database): SqliteDatabase & { kept: (query: string) => SQLite.Statement | undefined } {
-  const kept = new Map<string, SQLite.Statement>();
+function keepingStatements(database: SQLite.Database): SqliteDatabase {
+  const kept = new LRUCache<string, SQLite.Statement>({ max: 256 });
   return {
-    kept: (query) => kept.get(query),
     close: () => database.close(),
     prepare: (query) => {
       let statement = kept.get(query);
-      if (statement) {
-        kept.delete(query);
-      } else {
+      if (!statement) {
         statement = database.prepare(query);
-        if (kept.size >= KEPT_STATEMENTS) kept.delete(kept.keys().next().value!);
+        kept.set(query, statement);
       }
-      kept.set(query, statement);
       return statement;
-    },
-  };
-}
-
-/** What a connection needs to know to acknowledge writes only once they are on disk. */
-interface Syncing {
-  /** Whether the query that just ran wrote (BEGIN, COMMIT and ROLLBACK do not). */
-  wrote: (query: string) => boolean;
-  inTransaction: () => boolean;
-  sync: () => Promise<void>;
-}
-
-function syncingWrites(database: SQLite.Database, statements: { kept: (query: string) => SQLite.Statement | undefined }, group: GroupSync): Syncing {
-  return {
-    wrote: (query) => statements.kept(query)?.readonly === false,
-    inTransaction: () => database.inTransaction,
-    sync: () => group.sync(),
-  };
-}
-
-/**
- * The dialect, with every committed transaction counted (db/writes.ts) and,
- * given `syncing`, every query that committed a write answered only once it
- * is on disk: after the connection is given back, so that other requests use
- * the database while the sync runs.
- */
-function watchingCommits(dialect: Dialect, syncing?: Syncing): Dialect {
-  return {
-    createAdapter: () => dialect.createAdapter(),
-    createIntrospector: (db) => dialect.createIntrospector(db),
-    createQueryCompiler: () => dialect.createQueryCompiler(),
-    createDriver: () => {
-      const driver = dialect.createDriver();
-      const commitTransaction = async (connection: DatabaseConnection) => {
-        try {
-          await driver.commitTransaction(connection);
-        } finally {
-          // Counted even when the commit fails: a needless recheck costs one small query.
-          countWrite();
-        }
-      };
-      // Connections that committed a write and are still to be synced.
-      const unsynced = new WeakSet<DatabaseConnection>();
-      const acquireConnection = async (): Promise<DatabaseConnection> => {
-        const connection = await driver.acquireConnection();
-        if (!syncing) return connection;
-        // Writes since the last commit: a transaction that only read, or was rolled back, needs no sync.
-        let wrote = false;
-        const syncingConnection: DatabaseConnection = {
-          executeQuery: async <R>(query: CompiledQuery) => {
-            const result = await connection.executeQuery<R>(query);
-            wrote = (wrote && query.sql !== 'rollback') || syncing.wrote(query.sql);
-            // Committed: by COMMIT, or by a write outside a transaction.
-            if (wrote && !syncing.inTransaction()) {
-              unsynced.add(syncingConnection);
-              wrote = false;
-            }
-            return result;
-          },
-          streamQuery: (query, chunkSize) => connection.streamQuery(query, chunkSize),
-        };
-        return syncingConnection;
-      };
-      const releaseConnection = async (connection: DatabaseConnection) => {
-        await driver.releaseConnection(connection);
-        if (syncing && unsynced.delete(connection)) await syncing.sync();
-      };
-      // The drivers keep private fields: every other method runs on the driver itself.
-      return new Proxy(driver, {
-        get: (target, property) => {
-          if (property === 'commitTransaction') return commitTransaction;
-          if (property === 'acquireConnection') return acquireConnection;
-          if (property === 'releaseConnection') return releaseConnection;
-          const value: unknown = Reflect.get(target, property);
-          return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
-        },
-      });
     },
   };
 }

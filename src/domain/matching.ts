@@ -53,6 +53,11 @@ export interface MatchQuestionnaire {
 export interface CandidateMatrix {
   candidateCount: number;
   values: Uint8Array;
+  /**
+   * The same answers two statements at a time (`answerPairs`), which matching
+   * reads: made once per race by whoever keeps the matrix; made per match when absent.
+   */
+  pairs?: Uint8Array;
 }
 
 /** A voter's answers (0 = skipped) and importance weights (0, 1 or 2), one per statement. */
@@ -141,7 +146,7 @@ export function matchCandidates(
   const values = matrix.values;
   // Statements two by two: the term of a pair of answers is one lookup, so a row is half as many.
   const width = pairsPerRow(statementCount);
-  const pairs = answerPairs(matrix, statementCount);
+  const pairs = matrix.pairs ?? answerPairs(matrix, statementCount);
   const pairTable = new Int32Array(width * 64);
   for (let i = 0; i < width; i += 1) {
     for (let first = 0; first < 8; first += 1) {
@@ -250,9 +255,6 @@ function rowSums(pairTable: Int32Array, pairs: Uint8Array, candidateCount: numbe
   return sums;
 }
 
-/** Each race's answers as pairs, made at its first match and kept as long as its answers are. */
-const pairsOfMatrix = new WeakMap<Uint8Array, Uint8Array>();
-
 /** Pairs in a row: half the statements, rounded up to an even number (the last ones 0). */
 function pairsPerRow(statementCount: number): number {
   return 2 * Math.ceil(statementCount / 4);
@@ -262,10 +264,8 @@ function pairsPerRow(statementCount: number): number {
  * The answers two statements at a time: row c, pair i at `c * width + i` is
  * 8 · value(2i) + value(2i + 1), 0 past the last statement.
  */
-function answerPairs(matrix: CandidateMatrix, statementCount: number): Uint8Array {
+export function answerPairs(matrix: CandidateMatrix, statementCount: number): Uint8Array {
   const width = pairsPerRow(statementCount);
-  const kept = pairsOfMatrix.get(matrix.values);
-  if (kept?.length === matrix.candidateCount * width) return kept;
   const values = matrix.values;
   const pairs = new Uint8Array(matrix.candidateCount * width);
   for (let c = 0; c < matrix.candidateCount; c += 1) {
@@ -275,7 +275,6 @@ function answerPairs(matrix: CandidateMatrix, statementCount: number): Uint8Arra
       pairs[c * width + i] = first * 8 + (2 * i + 1 < statementCount ? values[s + 1]! : 0);
     }
   }
-  pairsOfMatrix.set(values, pairs);
   return pairs;
 }
 

@@ -10,7 +10,7 @@ import {
 } from '../domain/coherence.js';
 import type { Answer, Candidate, ElectionDetail, Party, Statement } from '../domain/election.js';
 import { shuffle, type RandomSource } from '../domain/fairness.js';
-import type { PageSource } from './election-cache.js';
+import type { PageSource } from '../read-model/read-model.js';
 import { rankWithTies } from '../domain/matching.js';
 
 /*
@@ -58,8 +58,8 @@ export interface ElectionCoherence {
 }
 
 /** The coherence of every elected candidate of an election; null when there is no such election. */
-export async function electionCoherence({ db, cache }: PageSource, slug: string): Promise<ElectionCoherence | null> {
-  const election = await cache.detail(slug);
+export async function electionCoherence({ db, readModel }: PageSource, slug: string): Promise<ElectionCoherence | null> {
+  const election = await readModel.detail(slug);
   if (!election) return null;
   const candidates = await findElectedCandidates(db, election.id);
   return { election, ...(await assess(db, election, candidates)) };

@@ -273,7 +273,7 @@ export async function generateElection(
     await write(current);
   };
 
-  // Each batch is one commit; on SQLite each waits for one sync of the log (db/group-sync.ts), 200 for 500,000 candidates.
+  // Each batch is one commit, synced once: 200 for 500,000 candidates.
   let position = 0;
   for (const [r, race] of plan.entries()) {
     for (let i = 0; i < race.size; i += 1) {

@@ -6,7 +6,8 @@ import {
   type MissingPolicy,
   type VoterAnswers,
 } from '../domain/matching.js';
-import type { ElectionCache, ElectionSnapshot, RaceSnapshot } from './election-cache.js';
+import type { ReadModel } from '../read-model/read-model.js';
+import type { ElectionSnapshot, RaceSnapshot } from '../read-model/snapshots.js';
 
 /*
  * Matching a voter against a race: the voter's answers arrive either as the
@@ -118,7 +119,7 @@ export function decodeAnswerObjects(
  * then scores it. `decode` turns the voter's input into packed answers.
  */
 export async function matchVoter(
-  cache: ElectionCache,
+  readModel: ReadModel,
   input: {
     election: string;
     race: string | undefined;
@@ -128,12 +129,12 @@ export async function matchVoter(
   },
 ): Promise<MatchResult> {
   // One snapshot serves both decoding and scoring, so an import in between cannot mix two versions.
-  const named = input.race === undefined ? null : await cache.race(input.election, input.race);
-  const election = named ? named.election : await cache.election(input.election);
+  const named = input.race === undefined ? null : await readModel.race(input.election, input.race);
+  const election = named ? named.election : await readModel.election(input.election);
   if (!election) return { kind: 'no_election' };
   const races = election.detail.races;
   const found =
-    named ?? (races.length === 1 ? await cache.race(input.election, races[0]!.slug) : { election, race: null });
+    named ?? (races.length === 1 ? await readModel.race(input.election, races[0]!.slug) : { election, race: null });
   if (!found) return { kind: 'no_election' };
   const { voter, errors } = input.decode(found.election);
   if (input.race === undefined && races.length !== 1) errors.unshift({ field: 'race', code: 'race_required', params: {} });

@@ -4,7 +4,7 @@ import { countCandidatesByRaceAndStatus, listElections } from '../db/repositorie
 import type { Answer, Candidate, Election, ElectionDetail, HistoryEntry, Race } from '../domain/election.js';
 import { shuffle, type RandomSource } from '../domain/fairness.js';
 import { responseRate, type ResponseRate } from '../domain/response-rate.js';
-import type { PageSource } from './election-cache.js';
+import type { PageSource } from '../read-model/read-model.js';
 
 /* What the public pages show, read from the repositories; no request or response here. */
 
@@ -26,8 +26,8 @@ export interface ElectionOverview {
   elected: number;
 }
 
-export async function electionOverview({ db, cache }: PageSource, slug: string): Promise<ElectionOverview | null> {
-  const election = await cache.detail(slug);
+export async function electionOverview({ db, readModel }: PageSource, slug: string): Promise<ElectionOverview | null> {
+  const election = await readModel.detail(slug);
   if (!election) return null;
   const [counts, elected] = await Promise.all([countCandidatesByRaceAndStatus(db, election.id), countElectedCandidates(db, election.id)]);
   return {
@@ -47,10 +47,10 @@ export interface RacePage {
 }
 
 export async function racePage(
-  { db, cache }: PageSource,
+  { db, readModel }: PageSource,
   input: { election: string; race: string; random: RandomSource },
 ): Promise<RacePage | null> {
-  const election = await cache.detail(input.election);
+  const election = await readModel.detail(input.election);
   const race = election?.races.find((r) => r.slug === input.race);
   if (!election || !race) return null;
   const candidates = await listRaceCandidates(db, race.id);
@@ -70,8 +70,8 @@ export interface CandidatePage {
   history: HistoryEntry[];
 }
 
-export async function candidatePage({ db, cache }: PageSource, input: { election: string; candidate: string }): Promise<CandidatePage | null> {
-  const election = await cache.detail(input.election);
+export async function candidatePage({ db, readModel }: PageSource, input: { election: string; candidate: string }): Promise<CandidatePage | null> {
+  const election = await readModel.detail(input.election);
   if (!election) return null;
   const candidate = await findCandidate(db, election.id, input.candidate);
   const race = candidate && election.races.find((r) => r.id === candidate.raceId);

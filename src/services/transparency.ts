@@ -4,7 +4,7 @@ import { shuffle, type RandomSource } from '../domain/fairness.js';
 import { distribution, type DistributionRow } from '../domain/distribution.js';
 import { topicMeans } from '../domain/topic-matrix.js';
 import { matchesFilter, type CandidateFilter } from '../domain/candidate-filter.js';
-import type { ElectionCache, PageSource } from './election-cache.js';
+import type { PageSource, ReadModel } from '../read-model/read-model.js';
 
 /* What the statement, transparency and topic-matrix views show. */
 
@@ -20,10 +20,10 @@ export interface StatementPage {
 }
 
 export async function statementPage(
-  { db, cache }: PageSource,
+  { db, readModel }: PageSource,
   input: { election: string; statement: string; race?: string | undefined; party?: string | undefined; filter?: CandidateFilter; random: RandomSource },
 ): Promise<StatementPage | null> {
-  const election = await cache.detail(input.election);
+  const election = await readModel.detail(input.election);
   const statement = election?.statements.find((s) => s.key === input.statement);
   if (!election || !statement) return null;
   const race = input.race === undefined ? null : (election.races.find((r) => r.slug === input.race) ?? null);
@@ -47,8 +47,8 @@ export async function statementPage(
 }
 
 /** Candidates × topics of a race: each cell the mean position of the candidate's answers on that topic. */
-export async function raceTopicMatrix(cache: ElectionCache, input: { election: string; race: string }) {
-  const found = await cache.race(input.election, input.race);
+export async function raceTopicMatrix(readModel: ReadModel, input: { election: string; race: string }) {
+  const found = await readModel.race(input.election, input.race);
   if (!found?.race) return null;
   const means = topicMeans(found.election.questionnaire, found.race.matrix);
   return {
@@ -82,8 +82,8 @@ function rates(counts: Array<{ key: string | null; status: string; count: number
 
 export const PAGE_SIZE = 50;
 
-export async function transparencyPage({ db, cache }: PageSource, input: { election: string; notAnsweredPage: number; changesPage: number }) {
-  const election = await cache.detail(input.election);
+export async function transparencyPage({ db, readModel }: PageSource, input: { election: string; notAnsweredPage: number; changesPage: number }) {
+  const election = await readModel.detail(input.election);
   if (!election) return null;
   const dimensions: Dimension[] = ['race', 'party', 'gender', 'race_color'];
   const [race, party, gender, raceColor] = await Promise.all(dimensions.map(async (d) => rates(await countByDimension(db, election.id, d))));

@@ -1,4 +1,5 @@
 import type { HelperOptions } from 'handlebars';
+import { keepingLang } from './paths.js';
 import { DEFAULT_LOCALE, isLocale, LOCALES, type Locale } from '../domain/locale.js';
 import { translate } from '../i18n.js';
 
@@ -19,14 +20,6 @@ function localeOf(options: HelperOptions): Locale {
 }
 
 const LANGUAGE_NAMES: Record<Locale, string> = { 'pt-BR': 'Português', es: 'Español', en: 'English' };
-
-/** A site path with the page's explicit `?lang=` (the i18n middleware's `langParam`), when there is one. */
-export function keepingLang(target: string, lang: unknown): string {
-  if (typeof lang !== 'string') return target;
-  const [pathAndQuery = '', fragment] = target.split('#');
-  const separator = pathAndQuery.includes('?') ? '&' : '?';
-  return `${pathAndQuery}${separator}lang=${encodeURIComponent(lang)}${fragment === undefined ? '' : `#${fragment}`}`;
-}
 
 export const viewHelpers = {
   /** `{{t "key" name=value}}`: a message in the page's language. */

@@ -8,7 +8,7 @@ import { pino } from 'pino';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { METHODS, MISSING_POLICIES } from '../../src/domain/matching.js';
-import { ElectionCache } from '../../src/services/election-cache.js';
+import { ReadModel } from '../../src/read-model/read-model.js';
 import { writePackage } from '../../src/services/election-packages.js';
 import { decodeAnswerObjects, matchVoter } from '../../src/services/matching.js';
 import { createTestContext, type TestContext } from '../helpers/app.js';
@@ -247,7 +247,7 @@ describe('the voter’s journey', () => {
 
     it('writes a large race’s answer, with unranked candidates and every method, as JSON.stringify would', async () => {
       // The demo election: dozens of candidates in four topics, some without answers.
-      const cache = new ElectionCache(ctx.db);
+      const cache = new ReadModel(ctx.db);
       for (const method of METHODS) {
         for (const missing of MISSING_POLICIES) {
           const body = { race: 'serra-azul-vereador', answers: { s01: 5, s02: 1, s03: 3, s05: 4, s08: 2, s13: 5, s21: 1 }, weights: { s02: 2, s05: 0 } };

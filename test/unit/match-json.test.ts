@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { encodedNumber } from '../../src/web/views/match-json.js';
+import { NumberParts } from '../../src/read-model/match-parts.js';
 
-const text = (value: number) => Buffer.from(encodedNumber(value)).toString();
+const scores = new NumberParts('', 4096);
+const text = (value: number) => Buffer.from(scores.part(value)).toString();
 
 describe('numbers in the match API’s answer', () => {
   it('writes each number as JSON.stringify does, also when two numbers share a place in the table', () => {

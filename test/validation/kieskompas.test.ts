@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seededRandom } from '../../src/domain/fairness.js';
 import { METHODS, type Method } from '../../src/domain/matching.js';
 import { validatePackage, type ElectionPackage } from '../../src/formats/election-package.js';
-import { ElectionCache } from '../../src/services/election-cache.js';
+import { ReadModel } from '../../src/read-model/read-model.js';
 import { writePackage } from '../../src/services/election-packages.js';
 import { decodeAnswerObjects, matchVoter } from '../../src/services/matching.js';
 import { createTestContext, type TestContext } from '../helpers/app.js';
@@ -81,7 +81,7 @@ interface Rates {
 
 describe.skipIf(!available)('Kieskompas TK 2023: real respondents against the parties', () => {
   let ctx: TestContext;
-  let cache: ElectionCache;
+  let readModel: ReadModel;
   let pkg: ElectionPackage;
   let statementKeys: string[];
   let partySlugs: string[];
@@ -142,7 +142,7 @@ describe.skipIf(!available)('Kieskompas TK 2023: real respondents against the pa
     ctx = await createTestContext();
     const outcome = await writePackage(ctx, { pkg, actor: 'test' });
     expect(outcome.ok).toBe(true);
-    cache = new ElectionCache(ctx.db);
+    readModel = new ReadModel(ctx.db);
   }, 60_000);
   afterAll(() => ctx?.close());
 
@@ -163,7 +163,7 @@ describe.skipIf(!available)('Kieskompas TK 2023: real respondents against the pa
       rates.set(method, r);
       for (const [index, respondent] of respondents.entries()) {
         const answers = Object.fromEntries(statementKeys.map((key, s) => [key, respondent.values[s] ?? null]));
-        const result = await matchVoter(cache, {
+        const result = await matchVoter(readModel, {
           election: ELECTION,
           race: undefined,
           decode: (election) => decodeAnswerObjects(election, { answers }),

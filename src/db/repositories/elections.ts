@@ -2,7 +2,6 @@ import type { Election, ElectionDetail, ElectionQuestionnaire } from '../../doma
 import type { Db } from '../client.js';
 import { readLocalized, readOptionalLocalized } from '../json-columns.js';
 import type { ElectionRow } from '../schema.js';
-import { countWrite } from '../writes.js';
 
 /** Every election, newest election day first. */
 export async function listElections(db: Db): Promise<Election[]> {
@@ -117,7 +116,6 @@ export async function bumpRaceVersion(db: Db, raceId: number): Promise<void> {
     .set((eb) => ({ answers_version: eb('answers_version', '+', 1) }))
     .where('id', '=', raceId)
     .execute();
-  countWrite();
 }
 
 /** Marks a change to what voters of every race are matched against; call in the transaction that makes it. */
@@ -127,5 +125,4 @@ export async function bumpDataVersion(db: Db, electionId: number): Promise<void>
     .set((eb) => ({ data_version: eb('data_version', '+', 1) }))
     .where('id', '=', electionId)
     .execute();
-  countWrite();
 }

@@ -32,7 +32,7 @@ import {
   TopicForm,
   VerifyForm,
 } from '../schemas/admin.js';
-import { paths } from '../views/public.js';
+import { paths } from '../paths.js';
 
 const PAGE = 100;
 

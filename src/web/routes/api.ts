@@ -1,7 +1,7 @@
 import express, { Router, type NextFunction, type Request, type Response } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import type { AppDeps } from '../../app.js';
-import type { ElectionCache } from '../../services/election-cache.js';
+import type { ReadModel } from '../../read-model/read-model.js';
 import { decodeAnswerObjects, matchVoter, type VoterInputError } from '../../services/matching.js';
 import { AppError, NotFoundError } from '../errors.js';
 import { parsed, validate } from '../middleware/validate.js';
@@ -26,7 +26,7 @@ const BODY_LIMIT = '64kb';
  * The JSON API (SPEC §5.7). Open to every origin, sends no cookies; errors are
  * `{"error": {code, message, details?}}`. Bodies are never logged.
  */
-export function apiRouter(deps: AppDeps & { cache: ElectionCache }): Router {
+export function apiRouter(deps: AppDeps & { readModel: ReadModel }): Router {
   const router = Router();
   router.use((req, res, next) => {
     res.set('Access-Control-Allow-Origin', '*');
@@ -63,7 +63,7 @@ export function apiRouter(deps: AppDeps & { cache: ElectionCache }): Router {
   });
 
   router.get('/elections/:election', validate('params', ElectionParams), async (_req, res) => {
-    const election = await deps.cache.detail(parsed(res, 'params', ElectionParams).election);
+    const election = await deps.readModel.detail(parsed(res, 'params', ElectionParams).election);
     if (!election) throw new NotFoundError();
     const topicSlugs = new Map(election.topics.map((t) => [t.id, t.slug]));
     readable(res);
@@ -85,7 +85,7 @@ export function apiRouter(deps: AppDeps & { cache: ElectionCache }): Router {
   });
 
   router.get('/elections/:election/candidates', validate('params', ElectionParams), validate('query', RaceFilter), async (_req, res) => {
-    const election = await deps.cache.detail(parsed(res, 'params', ElectionParams).election);
+    const election = await deps.readModel.detail(parsed(res, 'params', ElectionParams).election);
     const { race } = parsed(res, 'query', RaceFilter);
     if (!election || (race !== undefined && !election.races.some((r) => r.slug === race))) throw new NotFoundError();
     const candidates = [];
@@ -95,7 +95,7 @@ export function apiRouter(deps: AppDeps & { cache: ElectionCache }): Router {
   });
 
   router.get('/elections/:election/changes', validate('params', ElectionParams), validate('query', PageQuery), async (_req, res) => {
-    const election = await deps.cache.detail(parsed(res, 'params', ElectionParams).election);
+    const election = await deps.readModel.detail(parsed(res, 'params', ElectionParams).election);
     if (!election) throw new NotFoundError();
     readable(res);
     res.json({ election: election.slug, ...(await changesPage(deps.db, election, parsed(res, 'query', PageQuery).page, 100)) });
@@ -128,7 +128,7 @@ export function apiRouter(deps: AppDeps & { cache: ElectionCache }): Router {
     async (_req, res) => {
       const params = parsed(res, 'params', ElectionParams);
       const body = parsed(res, 'body', MatchBody);
-      const result = await matchVoter(deps.cache, {
+      const result = await matchVoter(deps.readModel, {
         election: params.election,
         race: body.race,
         decode: (election) => decodeAnswerObjects(election, body),
@@ -145,7 +145,7 @@ export function apiRouter(deps: AppDeps & { cache: ElectionCache }): Router {
           required: outcome.required,
         });
       }
-      sendWithoutTag(res, 'json', matchJson(result, body));
+      sendWithoutTag(res, 'json', matchJson(result, deps.readModel.matchOpenings(result.race), body));
     },
   );
 

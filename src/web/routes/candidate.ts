@@ -18,7 +18,7 @@ import { INVITATION_PATH } from '../../services/invitations.js';
 import { AppError, NotFoundError } from '../errors.js';
 import { cookieNames, cookieOptions, requireRole, type AccountMiddleware } from '../middleware/auth.js';
 import { LoginForm, PasswordForm, ProfileForm, ResetForm, TokenParams, WelcomeForm } from '../schemas/accounts.js';
-import type { ElectionCache } from '../../services/election-cache.js';
+import type { ReadModel } from '../../read-model/read-model.js';
 import {
   accountProblemView,
   dashboardView,
@@ -38,7 +38,7 @@ const RESET_PATH = '/candidate/reset';
  * questionnaire, preview, publication. Every page works without JavaScript;
  * every state change needs the session's CSRF token.
  */
-export function candidateRouter(deps: AppDeps & AuthDeps & { account: AccountMiddleware; cache: ElectionCache }): Router {
+export function candidateRouter(deps: AppDeps & AuthDeps & { account: AccountMiddleware; readModel: ReadModel }): Router {
   const router = Router();
   const { account, config } = deps;
   const names = cookieNames(config);
@@ -96,7 +96,7 @@ export function candidateRouter(deps: AppDeps & AuthDeps & { account: AccountMid
   const welcomePage = async (req: Request, res: Response, extra: Record<string, unknown> = {}, status = 200) => {
     const link = await openLink(deps, linkToken(req), ['candidate']);
     if (!link.ok) return linkProblemPage(res, link.problem);
-    const state = link.invitation.candidateId === null ? null : await loadQuestionnaire(deps.db, link.invitation.candidateId, (slug) => deps.cache.detail(slug));
+    const state = link.invitation.candidateId === null ? null : await loadQuestionnaire(deps.db, link.invitation.candidateId, (slug) => deps.readModel.detail(slug));
     if (!state) return linkProblemPage(res, 'unknown');
     return render(
       res,
@@ -169,7 +169,7 @@ export function candidateRouter(deps: AppDeps & AuthDeps & { account: AccountMid
   };
   const current = async (req: Request): Promise<{ state: Questionnaire; actor: string; acting: boolean }> => {
     const { candidateId, actor, acting } = sessionCandidate(req);
-    const state = candidateId === null ? null : await loadQuestionnaire(deps.db, candidateId, (slug) => deps.cache.detail(slug));
+    const state = candidateId === null ? null : await loadQuestionnaire(deps.db, candidateId, (slug) => deps.readModel.detail(slug));
     if (!state) throw new AppError(403, 'forbidden', 'error.forbidden');
     return { state, actor, acting };
   };
@@ -233,7 +233,7 @@ export function candidateRouter(deps: AppDeps & AuthDeps & { account: AccountMid
   router.post('/candidate/questionnaire', signedIn, async (req, res) => {
     // A save needs the statements, not the answers: those are read only to show the form again.
     const { candidateId } = sessionCandidate(req);
-    const who = candidateId === null ? null : await loadCandidate(deps.db, candidateId, (slug) => deps.cache.detail(slug));
+    const who = candidateId === null ? null : await loadCandidate(deps.db, candidateId, (slug) => deps.readModel.detail(slug));
     if (!who) throw new AppError(403, 'forbidden', 'error.forbidden');
     const body = (req.body ?? {}) as Record<string, unknown>;
     // The form has a choice and a justification per statement, and where to go next; nothing else.

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import type { AppDeps } from '../../app.js';
 import { listElections } from '../../db/repositories/elections.js';
 import { localize } from '../../domain/locale.js';
-import type { ElectionCache } from '../../services/election-cache.js';
+import type { ReadModel } from '../../read-model/read-model.js';
 import { exportElectionPackage, packageText } from '../../services/election-packages.js';
 import { CSV_COLUMNS, csvRows } from '../../services/open-data.js';
 import { electionCoherence } from '../../services/coherence.js';
@@ -28,7 +28,7 @@ const OembedQuery = z.object({
  * Open data: the `/data` page (downloads and API documentation), the CSV and
  * package downloads of each election (SPEC §6.3), and the oEmbed provider.
  */
-export function dataRouter(deps: AppDeps & { cache: ElectionCache }): Router {
+export function dataRouter(deps: AppDeps & { readModel: ReadModel }): Router {
   const router = Router();
 
   router.get('/data', async (_req, res) => {
@@ -62,7 +62,7 @@ export function dataRouter(deps: AppDeps & { cache: ElectionCache }): Router {
     const params = DataFile.safeParse(req.params);
     if (!params.success) throw new NotFoundError();
     const [, slug, kind] = /^(.+)\.(csv|json)$/.exec(params.data.file)!;
-    const election = await deps.cache.detail(slug!);
+    const election = await deps.readModel.detail(slug!);
     if (!election) throw new NotFoundError();
     res.set('Cache-Control', 'public, max-age=300');
     res.set('Access-Control-Allow-Origin', '*');
@@ -120,7 +120,7 @@ async function sendCsv<C extends string>(
 
 /** The embed behind a page or embed URL of this site, or null when there is none. */
 async function embeddable(
-  deps: AppDeps & { cache: ElectionCache },
+  deps: AppDeps & { readModel: ReadModel },
   raw: string,
 ): Promise<{ path: string; title: string; height: number } | null> {
   const url = new URL(raw);
@@ -130,7 +130,7 @@ async function embeddable(
   const match = /^\/e\/([a-z0-9_-]+)(?:\/(quiz|statements|candidates|races|elected)(?:\/([A-Za-z0-9._-]+)(\/matrix)?)?)?$/.exec(path);
   if (!match) return null;
   const [, slug, kind, id, matrix] = match;
-  const election = await deps.cache.election(slug!);
+  const election = await deps.readModel.election(slug!);
   if (!election) return null;
   const name = localize(election.detail.name, 'pt-BR');
   const keep = (params: string[]) => {

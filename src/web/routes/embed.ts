@@ -2,18 +2,18 @@ import { Router, type Request, type Response } from 'express';
 import type { AppDeps } from '../../app.js';
 import { minuteSeed, seededRandom, shuffle, newSeed } from '../../domain/fairness.js';
 import { localize } from '../../domain/locale.js';
-import type { ElectionCache } from '../../services/election-cache.js';
+import type { ReadModel } from '../../read-model/read-model.js';
 import { candidatePage } from '../../services/public-pages.js';
 import { raceTopicMatrix, statementPage } from '../../services/transparency.js';
 import { NotFoundError } from '../errors.js';
 import { parsed, validate } from '../middleware/validate.js';
 import { CandidateParams, ElectedQuery, ElectionParams, RaceParams, StatementParams, StatementQuery } from '../schemas/public.js';
-import { paths } from '../views/public.js';
+import { paths } from '../paths.js';
 import { statementPath, statementView, topicMatrixView } from '../views/transparency.js';
 import { electedPage } from '../../services/coherence.js';
 import { electedPath, electedView } from '../views/coherence.js';
 import { withQuery } from '../middleware/i18n.js';
-import { ResponseCache, snapshotId, type CachedBody } from '../response-cache.js';
+import type { KeptResponse } from '../../read-model/kept-response.js';
 import { renderToString } from '../render.js';
 
 /**
@@ -24,41 +24,41 @@ import { renderToString } from '../render.js';
 /** Answers a statement widget lists before linking to the full site. */
 const EMBED_ANSWERS = 20;
 
-export function embedRouter(deps: AppDeps & { cache: ElectionCache }): Router {
+export function embedRouter(deps: AppDeps & { readModel: ReadModel }): Router {
   const router = Router();
   const layout = { layout: 'embed' };
 
   // Every reader of an article loads the same widget: within a minute they get the same
   // order (unless the address fixes a seed), so the rendered widget is kept for them.
-  const widgets = new ResponseCache(32 * 1024 * 1024);
   router.get('/embed/e/:election/statements/:id', validate('params', StatementParams), validate('query', StatementQuery), async (req, res) => {
     const params = parsed(res, 'params', StatementParams);
     const query = parsed(res, 'query', StatementQuery);
     const seed = query.seed ?? minuteSeed(deps.clock.now());
     res.set('Cache-Control', 'public, max-age=60');
-    // A race's snapshot changes whenever its candidates publish: it names the answers the widget shows.
-    const found = query.race === undefined ? null : await deps.cache.race(params.election, query.race);
-    const key = found?.race ? `${snapshotId(found.election)}:${snapshotId(found.race)}|${res.locals.locale}|${seed}|${req.originalUrl}` : null;
-    const cached = key === null ? undefined : widgets.get(key);
-    if (cached !== undefined) {
-      sendCached(req, res, cached);
+    const render = async () => {
+      const page = await statementPage(deps, { election: params.election, statement: params.id, race: query.race, party: query.party, random: seededRandom(seed) });
+      if (!page) throw new NotFoundError();
+      const view = statementView(page, { locale: res.locals.locale, t: res.locals.t, baseUrl: deps.config.baseUrl, seed });
+      // A widget stays small: the first answers in the seeded order, the rest on the full site.
+      const answered = view.answers.filter((a) => a.answered);
+      const more = answered.length - EMBED_ANSWERS;
+      return renderToString(res, 'embed/statement', {
+        ...view,
+        ...layout,
+        siteHref: `${deps.config.baseUrl}${withQuery(statementPath(params.election, params.id), { race: query.race ?? null, party: query.party ?? null, seed: String(seed) })}`,
+        answers: answered.slice(0, EMBED_ANSWERS),
+        more: more > 0 ? res.locals.t('embed.moreAnswers', { count: more }) : null,
+      });
+    };
+    // A race's snapshot changes whenever its candidates publish: the widget of a race is kept with it.
+    const found = query.race === undefined ? null : await deps.readModel.race(params.election, query.race);
+    if (!found?.race) {
+      res.type('html').send(await render());
       return;
     }
-    const page = await statementPage(deps, { election: params.election, statement: params.id, race: query.race, party: query.party, random: seededRandom(seed) });
-    if (!page) throw new NotFoundError();
-    const view = statementView(page, { locale: res.locals.locale, t: res.locals.t, baseUrl: deps.config.baseUrl, seed });
-    // A widget stays small: the first answers in the seeded order, the rest on the full site.
-    const answered = view.answers.filter((a) => a.answered);
-    const more = answered.length - EMBED_ANSWERS;
-    const html = await renderToString(res, 'embed/statement', {
-      ...view,
-      ...layout,
-      siteHref: `${deps.config.baseUrl}${withQuery(statementPath(params.election, params.id), { race: query.race ?? null, party: query.party ?? null, seed: String(seed) })}`,
-      answers: answered.slice(0, EMBED_ANSWERS),
-      more: more > 0 ? res.locals.t('embed.moreAnswers', { count: more }) : null,
-    });
-    if (key === null) res.type('html').send(html);
-    else sendCached(req, res, widgets.set(key, html));
+    const langParam = typeof res.locals.langParam === 'string' ? res.locals.langParam : null;
+    const variant = { statement: params.id, party: query.party, seed, locale: res.locals.locale, langParam };
+    sendKept(req, res, await deps.readModel.statementWidget(found.race, variant, render));
   });
 
   router.get('/embed/e/:election/candidates/:id', validate('params', CandidateParams), async (_req, res) => {
@@ -88,7 +88,7 @@ export function embedRouter(deps: AppDeps & { cache: ElectionCache }): Router {
 
   router.get('/embed/e/:election/races/:race/matrix', validate('params', RaceParams), async (_req, res) => {
     const params = parsed(res, 'params', RaceParams);
-    const matrix = await raceTopicMatrix(deps.cache, params);
+    const matrix = await raceTopicMatrix(deps.readModel, params);
     if (!matrix) throw new NotFoundError();
     const candidates = shuffle(
       matrix.rows.map((row) => row.candidate),
@@ -133,7 +133,7 @@ export function embedRouter(deps: AppDeps & { cache: ElectionCache }): Router {
  * middleware leaves an encoded body alone); Express answers 304 when the
  * reader already has it.
  */
-function sendCached(req: Request, res: Response, cached: CachedBody): void {
+function sendKept(req: Request, res: Response, cached: KeptResponse): void {
   res.type('html').set('ETag', cached.etag).vary('Accept-Encoding');
   if (req.acceptsEncodings('gzip', 'identity') === 'gzip') res.set('Content-Encoding', 'gzip').send(cached.gzip);
   else res.send(cached.body);

@@ -17,7 +17,7 @@ import {
   StatementQuery,
   TransparencyQuery,
 } from '../schemas/public.js';
-import type { ElectionCache } from '../../services/election-cache.js';
+import type { ReadModel } from '../../read-model/read-model.js';
 import { filterable, matchesFilter } from '../../domain/candidate-filter.js';
 import { distinctProfileValues } from '../../db/repositories/candidates.js';
 import { filterForm } from '../views/filters.js';
@@ -28,7 +28,7 @@ import { candidateCoherence, electedPage } from '../../services/coherence.js';
 import { candidateCoherenceView, electedPath, electedView } from '../views/coherence.js';
 
 /** The public pages of elections, races and candidates (SPEC §3). */
-export function publicRouter(deps: AppDeps & { cache: ElectionCache }): Router {
+export function publicRouter(deps: AppDeps & { readModel: ReadModel }): Router {
   const router = Router();
 
   router.get('/', async (_req, res) => {
@@ -65,7 +65,7 @@ export function publicRouter(deps: AppDeps & { cache: ElectionCache }): Router {
       // A fresh random order at every visit unless the link fixes one (SPEC §2).
       const seed = query.seed ?? newSeed(deps.random);
       const page = await racePage(deps, { ...params, random: seededRandom(seed) });
-      const matrix = await raceTopicMatrix(deps.cache, params);
+      const matrix = await raceTopicMatrix(deps.readModel, params);
       if (!page || !matrix) throw new NotFoundError();
       res.set('Cache-Control', 'no-cache');
       const means = new Map(matrix.rows.map((row) => [row.candidate.id, row.means]));

@@ -1,28 +1,26 @@
 import { Router, type Request } from 'express';
 import type { AppDeps } from '../../app.js';
 import { findCandidatesByKeys, listPublishedAnswers } from '../../db/repositories/candidates.js';
-import type { ElectionCache, ElectionSnapshot } from '../../services/election-cache.js';
+import type { ReadModel } from '../../read-model/read-model.js';
+import type { ElectionSnapshot } from '../../read-model/snapshots.js';
 import { decodeResultStrings, encodeResultStrings, matchVoter, type VoterInputError } from '../../services/matching.js';
 import type { VoterAnswers } from '../../domain/matching.js';
 import { NotFoundError } from '../errors.js';
-import { Recent } from '../recent.js';
-import { snapshotId } from '../response-cache.js';
-import { privatePage, renderKept, renderPrivate, VoterStrings } from '../render.js';
+import { privatePage, renderPrivate, renderPrivateWithRows } from '../render.js';
 import { languageLinks, withQuery } from '../middleware/i18n.js';
 import { parsed, validate } from '../middleware/validate.js';
 import { ElectionParams, FilterQuery, filterFromQuery } from '../schemas/public.js';
-import { filterForm, profileValues } from '../views/filters.js';
+import { filterForm } from '../views/filters.js';
 import { CardQuery, CompareQuery, ResultsQuery } from '../schemas/voter.js';
-import { cardView, compareView, quizView, resultsView, sharedByVoters } from '../views/voter.js';
+import { cardView, compareView, quizView, resultsView } from '../views/voter.js';
 
 /**
  * The voter's journey: questionnaire, results, comparison, methodology.
  * Answers live only in the URL: these pages set no cookies, are not cached,
  * send no referrer, and their query strings are never logged (see app.ts).
  */
-export function voterRouter(deps: AppDeps & { cache: ElectionCache }): Router {
+export function voterRouter(deps: AppDeps & { readModel: ReadModel }): Router {
   const router = Router();
-  const filterForms = new Recent<ReturnType<typeof filterForm> & { toJSON: () => string }>(256);
   router.get('/methodology', (_req, res) => {
     res.render('pages/methodology', { title: res.locals.t('methodology.title') });
   });
@@ -32,7 +30,7 @@ export function voterRouter(deps: AppDeps & { cache: ElectionCache }): Router {
     router.get(`${prefix}/e/:election/quiz`, validate('params', ElectionParams), async (req, res) => {
       privatePage(res);
       const params = parsed(res, 'params', ElectionParams);
-      const election = await deps.cache.election(params.election);
+      const election = await deps.readModel.election(params.election);
       if (!election) throw new NotFoundError();
       // A link back from the results brings the voter's answers to change them.
       const query = ResultsQuery.safeParse(req.query);
@@ -54,7 +52,7 @@ export function voterRouter(deps: AppDeps & { cache: ElectionCache }): Router {
     router.get(`${prefix}/e/:election/results`, validate('params', ElectionParams), async (req, res) => {
       privatePage(res);
       const params = parsed(res, 'params', ElectionParams);
-      const election = await deps.cache.election(params.election);
+      const election = await deps.readModel.election(params.election);
       if (!election) throw new NotFoundError();
 
       // The questionnaire form sends one field per statement: turn it into the short, shareable URL.
@@ -90,7 +88,7 @@ export function voterRouter(deps: AppDeps & { cache: ElectionCache }): Router {
       const { a, w } = query.data;
       const method = query.data.m ?? 'cityblock';
       const missing = query.data.miss ?? 'penalty';
-      const result = await matchVoter(deps.cache, {
+      const result = await matchVoter(deps.readModel, {
         election: params.election,
         race: query.data.race,
         decode: (snapshot) => decodeResultStrings(snapshot, { a, w }),
@@ -108,9 +106,7 @@ export function voterRouter(deps: AppDeps & { cache: ElectionCache }): Router {
       }
       const filterQuery = FilterQuery.parse(req.query);
       const filter = filterFromQuery(filterQuery);
-      // The page is kept but for these strings: the voter's answers and what carries them.
-      const strings = new VoterStrings();
-      const mark = (value: string) => strings.mark(value);
+      const langParam = typeof res.locals.langParam === 'string' ? res.locals.langParam : null;
       const { ranking, ...view } = resultsView(result, {
         locale: res.locals.locale,
         t: res.locals.t,
@@ -122,32 +118,20 @@ export function voterRouter(deps: AppDeps & { cache: ElectionCache }): Router {
         // Shared links lead to the full site, also from inside an embed.
         shareUrl: `${deps.config.baseUrl}${shareablePath(req).slice(prefix.length)}`,
         prefix,
-        langParam: res.locals.langParam,
-        mark,
+        langParam,
+        rowParts: deps.readModel.rowParts(result.race, { locale: res.locals.locale, langParam, embedded: prefix === '/embed' }),
       });
-      const keep = { race: result.race.race.slug, a: mark(a), w: w === undefined ? w : mark(w), m: query.data.m, miss: query.data.miss };
-      // The filter form depends on the election, race, language, place, filters and kept fields (the
-      // voter's are markers) only: made once for them (a fifteenth of a page's CPU in a national race).
-      const formKey = `${snapshotId(result.election)}:${snapshotId(result.race)}:${res.locals.locale}:${prefix}:${JSON.stringify(filterQuery)}:${JSON.stringify(keep)}`;
-      const filters = filterForms.get(formKey, () => ({
-        ...filterForm({
-          action: `${prefix}/e/${params.election}/results`,
-          query: filterQuery,
-          filter,
-          parties: result.election.detail.parties,
-          // The race's own values, from memory: no query per results page.
-          options: profileValues(result.race.candidates),
-          keep,
-          t: res.locals.t,
-        }),
-        // In the kept page's key (its locals as JSON), the form stands as its own key.
-        toJSON: () => formKey,
-      }));
-      const languages = languageLinks(req.originalUrl, res.locals.locale).map((link) => ({ ...link, href: mark(link.href) }));
-      await renderKept(res, 'pages/results', { filters, ...view, ranking: { slot: ranking.slot }, languages, ...layout }, strings, {
-        splice: ranking.splice,
-        keep: sharedByVoters(result),
+      const filters = filterForm({
+        action: `${prefix}/e/${params.election}/results`,
+        query: filterQuery,
+        filter,
+        parties: result.election.detail.parties,
+        options: result.race.profileValues,
+        keep: { race: result.race.race.slug, a, w, m: query.data.m, miss: query.data.miss },
+        t: res.locals.t,
       });
+      const languages = languageLinks(req.originalUrl, res.locals.locale);
+      await renderPrivateWithRows(res, 'pages/results', { filters, ...view, ranking: { slot: ranking.slot }, languages, ...layout }, ranking.rows);
     });
   };
   journey('', {});
@@ -156,7 +140,7 @@ export function voterRouter(deps: AppDeps & { cache: ElectionCache }): Router {
   router.get('/e/:election/compare', validate('params', ElectionParams), async (req, res) => {
     privatePage(res);
     const params = parsed(res, 'params', ElectionParams);
-    const election = await deps.cache.election(params.election);
+    const election = await deps.readModel.election(params.election);
     if (!election) throw new NotFoundError();
     const query = CompareQuery.safeParse(req.query);
     if (!query.success) throw new NotFoundError();
@@ -190,7 +174,7 @@ export function voterRouter(deps: AppDeps & { cache: ElectionCache }): Router {
   router.get('/e/:election/card', validate('params', ElectionParams), async (req, res) => {
     privatePage(res);
     const params = parsed(res, 'params', ElectionParams);
-    const election = await deps.cache.election(params.election);
+    const election = await deps.readModel.election(params.election);
     if (!election) throw new NotFoundError();
     const query = CardQuery.safeParse(req.query);
     const keys = query.success ? query.data.c : [];

@@ -3,7 +3,8 @@ import { fallbackLanguage, localize, type Locale } from '../../domain/locale.js'
 import { scalePoints } from '../../domain/scale.js';
 import type { Translator } from '../../i18n.js';
 import type { Questionnaire } from '../../services/candidate-answers.js';
-import { candidateView, paths } from './public.js';
+import { candidateView } from './public.js';
+import { paths } from '../paths.js';
 
 /* View-models of the candidate area. */
 

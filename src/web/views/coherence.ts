@@ -5,7 +5,7 @@ import { scaleLabelKey } from '../../domain/scale.js';
 import type { Translator } from '../../i18n.js';
 import type { CandidateCoherence, CoherenceLink, CoherencePair, ElectedPage } from '../../services/coherence.js';
 import { withQuery } from '../middleware/i18n.js';
-import { paths } from './public.js';
+import { paths } from '../paths.js';
 import { statementPath } from './transparency.js';
 
 /* View-models of promise coherence (SPEC §5.8): the candidate page's section, the elected page and its embed. */

@@ -1,6 +1,6 @@
 import type { CandidateFilter } from '../../domain/candidate-filter.js';
 import { isFiltering } from '../../domain/candidate-filter.js';
-import type { Candidate, Party } from '../../domain/election.js';
+import type { Party } from '../../domain/election.js';
 import type { Translator } from '../../i18n.js';
 import type { FilterQuery } from '../schemas/public.js';
 import { raceColorLabel } from './public.js';
@@ -39,17 +39,4 @@ export function filterForm(input: {
     lgbt: query.lgbt === '1',
     collective: query.coll === '1',
   };
-}
-
-const profileValuesOf = new WeakMap<readonly Candidate[], { genders: string[]; raceColors: string[] }>();
-
-/** The self-declared values present among some candidates, sorted, for the filter menus (worked out once per list). */
-export function profileValues(candidates: readonly Candidate[]): { genders: string[]; raceColors: string[] } {
-  let values = profileValuesOf.get(candidates);
-  if (!values) {
-    const distinct = (all: Array<string | null>) => [...new Set(all.filter((v): v is string => v !== null))].sort();
-    values = { genders: distinct(candidates.map((c) => c.profile.gender)), raceColors: distinct(candidates.map((c) => c.profile.raceColor)) };
-    profileValuesOf.set(candidates, values);
-  }
-  return values;
 }

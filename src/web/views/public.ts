@@ -5,14 +5,10 @@ import { scaleLabelKey } from '../../domain/scale.js';
 import type { Translator } from '../../i18n.js';
 import type { CandidatePage, ElectionOverview, RacePage } from '../../services/public-pages.js';
 import type { Election } from '../../domain/election.js';
+import { paths } from '../paths.js';
 
 /* View-models: domain data → plain template data, localized, with links. Templates only print. */
 
-export const paths = {
-  election: (e: string) => `/e/${encodeURIComponent(e)}`,
-  race: (e: string, r: string) => `/e/${encodeURIComponent(e)}/races/${encodeURIComponent(r)}`,
-  candidate: (e: string, c: string) => `/e/${encodeURIComponent(e)}/candidates/${encodeURIComponent(c)}`,
-};
 
 function rateView(rate: ResponseRate, t: Translator) {
   return {

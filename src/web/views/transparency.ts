@@ -6,7 +6,7 @@ import { agreementIndex } from '../../domain/topic-matrix.js';
 import type { Translator } from '../../i18n.js';
 import type { RateRow, StatementPage } from '../../services/transparency.js';
 import { withQuery } from '../middleware/i18n.js';
-import { paths } from './public.js';
+import { paths } from '../paths.js';
 
 /* View-models of the statement, topic-matrix, transparency pages, their charts and embed snippets. */
 

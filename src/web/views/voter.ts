@@ -5,11 +5,10 @@ import { fallbackLanguage, localize, type Locale } from '../../domain/locale.js'
 import type { Method, MissingPolicy, VoterAnswers } from '../../domain/matching.js';
 import { scaleLabelKey, scalePoints } from '../../domain/scale.js';
 import type { Translator } from '../../i18n.js';
-import type { ElectionSnapshot } from '../../services/election-cache.js';
+import type { ElectionSnapshot } from '../../read-model/snapshots.js';
+import type { RowParts } from '../../read-model/row-parts.js';
 import { encodeResultStrings, type MatchResult, type VoterInputError } from '../../services/matching.js';
-import { keepingLang } from '../view-helpers.js';
-import { paths } from './public.js';
-import { snapshotId } from '../response-cache.js';
+import { keepingLang, paths } from '../paths.js';
 import { rankingHtml } from './ranking.js';
 
 /* View-models of the voter's pages: plain, localized data for the templates. */
@@ -117,17 +116,6 @@ function answeredAnyStatement({ election, race }: Extract<MatchResult, { kind: '
   return race.matrix.values.subarray(row * count, (row + 1) * count).some((v) => v > 0);
 }
 
-/**
- * Whether the results page is the same for every voter but for the strings
- * `VoterStrings` marks: true unless a candidate is unranked because of the
- * statements this voter answered (a candidate without any answer is unranked
- * for everyone). Only such pages are kept, so that no kept page tells which
- * statements a voter skipped.
- */
-export function sharedByVoters(result: Extract<MatchResult, { kind: 'matched' }>): boolean {
-  return !result.outcome.ok || result.outcome.unranked.every((row) => !answeredAnyStatement(result, row));
-}
-
 export function resultsView(
   result: Extract<MatchResult, { kind: 'matched' }>,
   input: {
@@ -143,8 +131,8 @@ export function resultsView(
     /** Every candidate rather than the first RESULTS_SHOWN, and where the full list is. */
     showAll?: boolean;
     showAllHref?: string;
-    /** Stands in for each text that carries the voter's answers (see `VoterStrings`). */
-    mark: (value: string) => string;
+    /** The race's row parts for this page (read-model/row-parts.ts). */
+    rowParts: RowParts;
   },
 ) {
   const { election, race, voter, outcome } = result;
@@ -157,7 +145,6 @@ export function resultsView(
   const { detail } = election;
   const { locale, t } = input;
   const topics = detail.topics.map((topic) => ({ name: localize(topic.name, locale), nameLang: fallbackLanguage(topic.name, locale) }));
-  const { mark } = input;
   const { a, w } = encodeResultStrings(voter);
   const langParam = typeof input.langParam === 'string' ? input.langParam : null;
   // Results are in rank order and a tie's first place is its rank: the place after it holds the same rank.
@@ -187,35 +174,20 @@ export function resultsView(
     topics,
     hiddenByFilters: outcome.results.length - rankedShown.length + outcome.unranked.length - unrankedShown.length,
     moreCount: rankedShown.length - rankedPage.length + unrankedShown.length - unrankedPage.length,
-    showAllHref: input.showAllHref === undefined ? null : mark(keepingLang(input.showAllHref, langParam)),
+    showAllHref: input.showAllHref === undefined ? null : keepingLang(input.showAllHref, langParam),
     rankedCount: rankedPage.length,
-    ranking: rankingHtml(
-      rankedPage,
-      {
-        key: `${snapshotId(election)}:${snapshotId(race)}`,
-        electionSlug: detail.slug,
-        candidates: race.candidates,
-        parties: detail.parties,
-        topics,
-        locale,
-        langParam,
-        embedded: input.prefix === '/embed',
-      },
-      tied,
-    ),
+    ranking: rankingHtml(rankedPage, input.rowParts, tied),
     unranked: unrankedPage.map((row) => ({
       ...candidateLink(race.candidates[row]!),
       reason: answeredAny(row) ? t('results.unrankedNoneOfYours') : t('results.unrankedNoAnswers'),
     })),
-    hidden: { race: race.race.slug, a: mark(a), w: w === null ? w : mark(w) },
+    hidden: { race: race.race.slug, a, w },
     embedded: input.prefix === '/embed',
     action: electionPaths.results(detail.slug, input.prefix),
     compareAction: electionPaths.compare(detail.slug),
     cardAction: `${paths.election(detail.slug)}/card`,
-    editHref: mark(
-      keepingLang(`${electionPaths.quiz(detail.slug, input.prefix)}?race=${encodeURIComponent(race.race.slug)}&a=${encodeURIComponent(a)}${w ? `&w=${w}` : ''}`, langParam),
-    ),
-    shareUrl: mark(input.shareUrl),
+    editHref: keepingLang(`${electionPaths.quiz(detail.slug, input.prefix)}?race=${encodeURIComponent(race.race.slug)}&a=${encodeURIComponent(a)}${w ? `&w=${w}` : ''}`, langParam),
+    shareUrl: input.shareUrl,
   };
 }
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ElectionCache } from '../../src/services/election-cache.js';
+import { ReadModel } from '../../src/read-model/read-model.js';
 import { writePackage } from '../../src/services/election-packages.js';
 import { createTestContext, type TestContext } from '../helpers/app.js';
 import { writeElsewhere } from '../helpers/database.js';
@@ -14,7 +14,7 @@ const pkg = loadFixture('small-election.json');
 const ELECTION = pkg.election.slug;
 const RACE = 'vereador';
 
-describe('ElectionCache', () => {
+describe('the read model', () => {
   let ctx: TestContext;
   beforeAll(async () => {
     ctx = await createTestContext();
@@ -29,7 +29,7 @@ describe('ElectionCache', () => {
     ]);
 
   it('sees another process’s change only once its recheck time has passed, and its own at once', async () => {
-    const trusting = new ElectionCache(ctx.db, 60_000);
+    const trusting = new ReadModel(ctx.db, 60_000);
     const before = await trusting.race(ELECTION, RACE);
     await raiseElsewhere();
     const stillTrusted = await trusting.race(ELECTION, RACE);
@@ -44,7 +44,7 @@ describe('ElectionCache', () => {
   });
 
   it('reads the versions on every request with a recheck time of 0', async () => {
-    const checking = new ElectionCache(ctx.db, 0);
+    const checking = new ReadModel(ctx.db, 0);
     const before = await checking.race(ELECTION, RACE);
     expect(await checking.race(ELECTION, RACE)).toEqual(before);
     await raiseElsewhere();
