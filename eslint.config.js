@@ -15,8 +15,18 @@ export default tseslint.config(
     },
   },
   {
+    // Type-aware rules: a promise nobody awaits loses its error (and an Express 5 handler's rejection is
+    // only caught when the handler returns it).
+    files: ['**/*.ts'],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+    },
+  },
+  {
     // Migrations are typed over Kysely<any> by design (they must not depend on today's schema types);
-    // tests build deliberately broken packages. build deliberately broken packages.
+    // tests build deliberately broken packages.
     files: ['db/migrations/**/*.ts', 'src/db/repositories/election-packages.ts', 'test/**/*.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },

@@ -1,11 +1,11 @@
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { constants as zlibConstants } from 'node:zlib';
 import compression from 'compression';
 import { admission } from './web/middleware/admission.js';
 import express, { type Express } from 'express';
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
+import { PROJECT_ROOT } from './project-root.js';
 import type { Db } from './db/client.js';
 import type { Clock } from './domain/clock.js';
 import type { RandomSource } from './domain/fairness.js';
@@ -31,7 +31,7 @@ import { refuseNul } from './web/middleware/nul.js';
 import { requestLog } from './web/middleware/request-log.js';
 import { candidateRouter } from './web/routes/candidate.js';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
+const root = PROJECT_ROOT;
 
 /** What the app needs from outside; tests pass their own. */
 export interface AppDeps {
@@ -70,17 +70,17 @@ export function createApp(deps: AppDeps): Express {
   // Embeds get their own, framable policy from their router.
   const framable = embedSecurity(deps.config.embedAllowedOrigins);
   app.use((req, res, next) => (req.path.startsWith('/embed/') ? framable(req, res, next) : strictSecurity(req, res, next)));
-  // Level 3 (gzip) and quality 3 (brotli): a 114 kB results page compresses in 0.4 ms to 8.6 kB and
-  // 7.5 kB, against 0.9 ms (gzip 6, 7.2 kB) and 0.7 ms (brotli 4, 6.9 kB) by default, per request.
-  // A brotli window of 256 kB (2^18) rather than 4 MB: the same 7.5 kB, and a 2 MB "show all" page
-  // no larger; each response's encoder allocated (and reported to V8) the whole window, and with
-  // browsers' Accept-Encoding a results page cost 3.2-3.3 ms of server CPU, now 2.4.
-  app.use(
-    compression({
-      level: 3,
-      brotli: { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 3, [zlibConstants.BROTLI_PARAM_LGWIN]: 18 } },
-    }),
-  );
+  // COMPRESSION=off leaves it to a reverse proxy. Low levels (gzip 3, brotli 3) cost a fraction of
+  // the defaults' time for nearly the same size; a brotli window of 256 kB rather than 4 MB gives the
+  // same output and spares each response allocating (and V8 accounting for) the larger window.
+  if (deps.config.compression) {
+    app.use(
+      compression({
+        level: 3,
+        brotli: { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 3, [zlibConstants.BROTLI_PARAM_LGWIN]: 18 } },
+      }),
+    );
+  }
   app.use(i18n);
   app.use(refuseNul);
   app.use(

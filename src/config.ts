@@ -59,6 +59,7 @@ const configSchema = z
     PAGES_AT_ONCE: z.coerce.number().int().min(1).max(10_000).default(8),
     PAGES_PER_TURN: z.coerce.number().int().min(1).max(10_000).default(24),
     CACHE_RECHECK_MS: z.coerce.number().int().min(0).max(60_000).default(1_000),
+    COMPRESSION: z.enum(['on', 'off'], { error: 'must be on or off' }).default('on'),
     WORKERS: z
       .union(
         [
@@ -121,6 +122,8 @@ const configSchema = z
     pagesPerTurn: env.PAGES_PER_TURN,
     /** How long a process trusts the election and race versions it read, unless it writes meanwhile (ElectionCache). */
     cacheRecheckMs: env.CACHE_RECHECK_MS,
+    /** Whether the app compresses its answers (gzip, brotli); off behind a reverse proxy that compresses. */
+    compression: env.COMPRESSION === 'on',
     /** Server processes sharing the port (`auto`: one per CPU); see server.ts. */
     workers: env.WORKERS === 'auto' ? availableParallelism() : env.WORKERS,
     matchRatePerMinute: env.MATCH_RATE_PER_MINUTE,

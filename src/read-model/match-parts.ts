@@ -14,8 +14,8 @@ const NULL = bytes('null');
  * joined by web/views/match-json.ts: a candidate's opening
  * `{"candidate":…,"party":…,"score":`, a topic's key with each score it was
  * given (equal scores are equal sums, so a race has few), a percent, a rank.
- * A race of 2,000 candidates with a score per topic is a 440 kB answer, and
- * an object per candidate for JSON.stringify took ten times the matching.
+ * A large race's answer is hundreds of kilobytes, and an object per candidate
+ * for JSON.stringify cost far more than the matching.
  */
 export class MatchParts {
   /** Candidate row r's `{"candidate":…,"party":…,"score":`. */
@@ -67,9 +67,8 @@ export class MatchParts {
 
 /*
  * Numbers as JSON.stringify writes them, kept in a table of places, a value's
- * place worked out from the value: a race's answer has a few hundred distinct
- * scores, read tens of thousands of times, and a Map of doubles took a fifth
- * of the writing.
+ * place worked out from the value: a race's answer has few distinct scores,
+ * read many times, and a Map of doubles was slower.
  */
 export class NumberParts {
   private readonly values: Float64Array;

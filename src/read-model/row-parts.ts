@@ -22,8 +22,8 @@ export interface RowVariant {
  * checkbox (`tail`), a topic's name with each score 0–100 (`topic`), a rank's
  * label, a percent. A results page joins the pieces its rows need
  * (web/views/ranking.ts): the rows of a large race are the heaviest part of
- * the page voters open most, and writing them through Handlebars cost several
- * times the matching itself.
+ * the page voters open most, and Handlebars' lookups and helper calls per
+ * field cost far more than the matching itself.
  *
  * Every text is escaped as `{{…}}` would escape it, and numbers are printed as
  * numbers; the XSS suites (test/http/xss.test.ts, test/browser/xss.test.ts)

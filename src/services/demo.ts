@@ -1,11 +1,12 @@
 import { readFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
+import path from 'node:path';
 import type { Db } from '../db/client.js';
 import type { Clock } from '../domain/clock.js';
+import { PROJECT_ROOT } from '../project-root.js';
 import { importElectionPackage, type ImportOutcome } from './election-packages.js';
 
 /** The demo election package shipped in fixtures/. */
-export const DEMO_PACKAGE_PATH = fileURLToPath(new URL('../../fixtures/demo-election.json', import.meta.url));
+export const DEMO_PACKAGE_PATH = path.join(PROJECT_ROOT, 'fixtures', 'demo-election.json');
 
 /** Loads (or reloads) the demo election. */
 export async function seedDemo(deps: { db: Db; clock: Clock }, actor = 'seed-demo'): Promise<ImportOutcome> {

@@ -10,8 +10,7 @@ export function renderToString(res: Response, view: string, locals: object): Pro
 /*
  * Pages that carry a voter's answers (quiz, results, comparison, card): never
  * kept by a cache, never sent on as a referrer, and sent without an entity
- * tag. Express would hash every body for a tag that `no-store` makes useless:
- * a tenth of a millisecond for a results page of a large race.
+ * tag. Express would hash every body for a tag that `no-store` makes useless.
  */
 
 export function privatePage(res: Response): void {

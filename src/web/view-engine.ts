@@ -22,7 +22,7 @@ export interface ViewEngineOptions {
  * once and kept; otherwise they are read again on every render, so an edit
  * shows at once. Rendering is synchronous: express-handlebars, used before,
  * listed the partials directory and resolved every path again through a chain
- * of promises on each render, a fifth of a results page's time.
+ * of promises on each render.
  */
 export function viewEngine(settings: ViewEngineOptions) {
   const handlebars = Handlebars.create();

@@ -6,11 +6,11 @@ import type { RequestHandler } from 'express';
  *
  * Node accepts new connections once per turn of its event loop. A page whose
  * data is in memory runs from start to finish inside the turn that read its
- * request, so limiting pages at once did not limit a turn: with 200 busy
- * keep-alive connections, a turn served every one of them (some 200 ms), the
- * server accepted only about ten new connections a second, and a third of
- * the visitors waited more than 10 s just to be let in. Short turns keep new
- * connections coming in while the open ones are served.
+ * request, so limiting pages at once did not limit a turn: with many busy
+ * keep-alive connections, a turn served every one of them, the server
+ * accepted new connections only between those long turns, and new visitors
+ * waited seconds just to be let in. Short turns keep new connections coming
+ * in while the open ones are served.
  *
  * Only GET and HEAD wait: form posts and uploads read their bodies at the
  * sender's pace and must not hold a turn meanwhile, and neither must the

@@ -144,9 +144,9 @@ export function accountMiddleware(deps: AuthDeps & { secret: string }): AccountM
     standardHeaders: 'draft-8',
     legacyHeaders: false,
     keyGenerator: (req) => `user:${req.signedIn?.user.id ?? ''}`,
-    handler: async (req, res, next) => {
+    handler: (req, res, next) => {
       const refuse = refusals.get(req);
-      if (refuse) await refuse(req, res.status(429));
+      if (refuse) refuse(req, res.status(429)).catch(next);
       else next(new AppError(429, 'too_many_imports', 'error.tooManyRequests'));
     },
     validate: { keyGeneratorIpFallback: false },
