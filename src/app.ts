@@ -3,12 +3,7 @@ import { constants as zlibConstants } from 'node:zlib';
 import compression from 'compression';
 import { admission } from './web/middleware/admission.js';
 import express, { type Express } from 'express';
-import type { Logger } from 'pino';
-import type { Config } from './config.js';
 import { PROJECT_ROOT } from './project-root.js';
-import type { Db } from './db/client.js';
-import type { Clock } from './domain/clock.js';
-import type { RandomSource } from './domain/fairness.js';
 import { viewHelpers } from './web/view-helpers.js';
 import { viewEngine } from './web/view-engine.js';
 import { errorHandler, notFound } from './web/middleware/errors.js';
@@ -21,7 +16,8 @@ import { voterRouter } from './web/routes/voter.js';
 import { embedRouter } from './web/routes/embed.js';
 import { dataRouter } from './web/routes/data.js';
 import { ReadModel } from './read-model/read-model.js';
-import { createMailer, type Mailer } from './services/mailer.js';
+import { createMailer } from './services/mailer.js';
+import type { AppDeps } from './deps.js';
 import { accountMiddleware } from './web/middleware/auth.js';
 import { adminRouter } from './web/routes/admin.js';
 import { adminElectionsRouter } from './web/routes/admin-elections.js';
@@ -32,20 +28,6 @@ import { requestLog } from './web/middleware/request-log.js';
 import { candidateRouter } from './web/routes/candidate.js';
 
 const root = PROJECT_ROOT;
-
-/** What the app needs from outside; tests pass their own. */
-export interface AppDeps {
-  config: Config;
-  db: Db;
-  clock: Clock;
-  logger: Logger;
-  /** Random numbers for neutral orderings when the request gives no seed. */
-  random: RandomSource;
-  /** Signs CSRF tokens; see services/secret.ts. */
-  secret: string;
-  /** Sends e-mail; by default SMTP or the outbox (services/mailer.ts). */
-  mailer?: Mailer;
-}
 
 /** The Express application: middleware, views, routers, 404 and the error handler. It does not listen. */
 export function createApp(deps: AppDeps): Express {

@@ -2,7 +2,7 @@ import type { Db } from '../db/client.js';
 import { systemClock } from '../domain/clock.js';
 import type { Translator } from '../i18n.js';
 import { generateElection, MIN_CANDIDATES } from '../services/generate.js';
-import type { CliIo } from './main.js';
+import type { CliIo } from './io.js';
 
 /** `generate --candidates N [--statements K] [--slug S] [--seed N]`: a synthetic national election. */
 export interface GenerateOptions {

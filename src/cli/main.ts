@@ -20,6 +20,7 @@ import { createMailer } from '../services/mailer.js';
 import { ADMIN_SETUP_PATH } from '../web/routes/admin.js';
 import { verifyDatabase } from '../services/verify.js';
 import { generateCommand } from './generate.js';
+import type { CliIo } from './io.js';
 import {
   exportElectionPackage,
   importElectionPackage,
@@ -28,12 +29,6 @@ import {
 } from '../services/election-packages.js';
 
 /** Where a command writes; tests pass their own. */
-export interface CliIo {
-  stdout: (text: string) => void;
-  stderr: (text: string) => void;
-  env: NodeJS.ProcessEnv;
-}
-
 const processIo: CliIo = {
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import multer from 'multer';
 import type { z } from 'zod';
-import type { AppDeps } from '../../app.js';
+import type { AppDeps } from '../../deps.js';
 import type { Db } from '../../db/client.js';
 import { findElectionDetail, listElections } from '../../db/repositories/elections.js';
 import { localeForCountry, localize, type LocalizedText } from '../../domain/locale.js';

@@ -1,6 +1,6 @@
 import { Router, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import multer from 'multer';
-import type { AppDeps } from '../../app.js';
+import type { AppDeps } from '../../deps.js';
 import { localize } from '../../domain/locale.js';
 import type { AuthDeps } from '../../services/auth.js';
 import { importRollCalls, type RollCallImportOutcome } from '../../services/roll-call-import.js';

@@ -1,6 +1,6 @@
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
-import type { AppDeps } from '../../app.js';
+import type { AppDeps } from '../../deps.js';
 import { setSessionActingCandidate } from '../../db/repositories/accounts.js';
 import { endSession, logIn, openLink, setPasswordFromLink, type AuthDeps } from '../../services/auth.js';
 import { AppError, NotFoundError } from '../errors.js';

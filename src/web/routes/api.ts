@@ -1,6 +1,6 @@
 import express, { Router, type NextFunction, type Request, type Response } from 'express';
 import { rateLimit } from 'express-rate-limit';
-import type { AppDeps } from '../../app.js';
+import type { AppDeps } from '../../deps.js';
 import type { ReadModel } from '../../read-model/read-model.js';
 import { decodeAnswerObjects, matchVoter, type VoterInputError } from '../../services/matching.js';
 import { AppError, NotFoundError } from '../errors.js';

@@ -1,5 +1,5 @@
 import { Router, type Request, type Response } from 'express';
-import type { AppDeps } from '../../app.js';
+import type { AppDeps } from '../../deps.js';
 import type { DraftAnswer } from '../../db/repositories/drafts.js';
 import { setSessionActingCandidate } from '../../db/repositories/accounts.js';
 import { localize } from '../../domain/locale.js';

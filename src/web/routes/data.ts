@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import { stringify } from 'csv-stringify';
 import { Router, type Response } from 'express';
 import { z } from 'zod';
-import type { AppDeps } from '../../app.js';
+import type { AppDeps } from '../../deps.js';
 import { listElections } from '../../db/repositories/elections.js';
 import { localize } from '../../domain/locale.js';
 import type { ReadModel } from '../../read-model/read-model.js';

@@ -1,5 +1,5 @@
 import { Router, type Request, type Response } from 'express';
-import type { AppDeps } from '../../app.js';
+import type { AppDeps } from '../../deps.js';
 import { minuteSeed, seededRandom, shuffle, newSeed } from '../../domain/fairness.js';
 import { localize } from '../../domain/locale.js';
 import type { ReadModel } from '../../read-model/read-model.js';

@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { sql } from 'kysely';
-import type { AppDeps } from '../../app.js';
+import type { AppDeps } from '../../deps.js';
 
 /** `/healthz`: the process is up and the database answers. */
 export function healthRouter(deps: Pick<AppDeps, 'db' | 'logger'>): Router {

@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import type { AppDeps } from '../../app.js';
+import type { AppDeps } from '../../deps.js';
 import { seededRandom, newSeed } from '../../domain/fairness.js';
 import { candidatePage, electionOverview, electionsOverview, racePage } from '../../services/public-pages.js';
 import { NotFoundError } from '../errors.js';

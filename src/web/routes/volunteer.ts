@@ -1,6 +1,6 @@
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
-import type { AppDeps } from '../../app.js';
+import type { AppDeps } from '../../deps.js';
 import { findElectionDetail, listElections } from '../../db/repositories/elections.js';
 import { readLinks } from '../../db/json-columns.js';
 import { localeForCountry, localize } from '../../domain/locale.js';

@@ -1,5 +1,5 @@
 import { Router, type Request } from 'express';
-import type { AppDeps } from '../../app.js';
+import type { AppDeps } from '../../deps.js';
 import { findCandidatesByKeys, listPublishedAnswers } from '../../db/repositories/candidates.js';
 import type { ReadModel } from '../../read-model/read-model.js';
 import type { ElectionSnapshot } from '../../read-model/snapshots.js';

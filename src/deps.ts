@@ -1,0 +1,20 @@
+import type { Logger } from 'pino';
+import type { Config } from './config.js';
+import type { Db } from './db/client.js';
+import type { Clock } from './domain/clock.js';
+import type { RandomSource } from './domain/fairness.js';
+import type { Mailer } from './services/mailer.js';
+
+/** What the app needs from outside; tests pass their own. */
+export interface AppDeps {
+  config: Config;
+  db: Db;
+  clock: Clock;
+  logger: Logger;
+  /** Random numbers for neutral orderings when the request gives no seed. */
+  random: RandomSource;
+  /** Signs CSRF tokens; see services/secret.ts. */
+  secret: string;
+  /** Sends e-mail; by default SMTP or the outbox (services/mailer.ts). */
+  mailer?: Mailer;
+}
