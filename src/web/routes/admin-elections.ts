@@ -541,9 +541,10 @@ export function adminElectionsRouter(deps: AppDeps & AuthDeps & { account: Accou
     try {
       const { readFile } = await import('node:fs/promises');
       const source = await readFile(file.path, 'utf8');
-      const slug = /"slug"\s*:\s*"([^"]*)"/.exec(source)?.[1];
-      if (slug !== undefined && slug !== e.slug) return importPage(req, res.status(400), { errors: [t(res)('admin.error.otherElection', { slug })] });
-      const outcome = await importElectionPackage(deps, { source, actor: req.signedIn!.user.email });
+      const outcome = await importElectionPackage(deps, { source, actor: req.signedIn!.user.email, election: e.slug });
+      if (!outcome.ok && outcome.otherElection !== undefined) {
+        return importPage(req, res.status(400), { errors: [t(res)('admin.error.otherElection', { slug: outcome.otherElection })] });
+      }
       if (!outcome.ok) {
         const errors = outcome.errors
           ? outcome.errors.map((error) => describePackageError(error, (key, params) => t(res)(key, params)))
