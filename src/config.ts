@@ -49,6 +49,7 @@ const configSchema = z
     LOGIN_MAX_FAILURES_PER_IP: z.coerce.number().int().min(1).max(1_000_000).default(1_000),
     INVITATION_MAX_FAILURES_PER_IP: z.coerce.number().int().min(1).max(1_000_000).default(20),
     IMPORTS_PER_HOUR: z.coerce.number().int().min(1).max(100_000).default(30),
+    PUBLICATIONS_PER_HOUR: z.coerce.number().int().min(1).max(100_000).default(20),
     UPLOAD_MAX_MB: z.coerce.number().int().min(1).max(2_048).default(50),
     ROSTER_UPLOAD_MAX_MB: z.coerce.number().int().min(1).max(2_048).default(300),
     EMBED_ALLOWED_ORIGINS: z
@@ -108,6 +109,8 @@ const configSchema = z
     invitationMaxFailuresPerIp: env.INVITATION_MAX_FAILURES_PER_IP,
     /** Uploads to the import forms per organizer per hour, whatever their outcome. */
     importsPerHour: env.IMPORTS_PER_HOUR,
+    /** Publications per candidate per hour, counted in the database: each writes public history and rebuilds the race everywhere. */
+    publicationsPerHour: env.PUBLICATIONS_PER_HOUR,
     /** Largest election package or roll-call file accepted by the import forms. */
     uploadMaxMb: env.UPLOAD_MAX_MB,
     /** Largest electoral-court roster accepted by the import form. */
