@@ -45,6 +45,8 @@ export interface AppDeps {
   secret: string;
   /** Sends e-mail; by default SMTP or the outbox (services/mailer.ts). */
   mailer?: Mailer;
+  /** Starts work that goes on after its request's answer (a roster import); by default at once. Tests pass their own to choose when it runs. */
+  background?: (task: () => Promise<void>) => void;
 }
 
 /** The Express application: middleware, views, routers, 404 and the error handler. It does not listen. */
