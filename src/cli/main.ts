@@ -11,7 +11,7 @@ import { describePackageError } from '../formats/election-package.js';
 import { localeFromEnvironment, translator, type Translator } from '../i18n.js';
 import { seedDemo } from '../services/demo.js';
 import { createAdmin } from '../services/auth.js';
-import { inviteCandidates } from '../services/invitations.js';
+import { COMMAND_LINE, inviteCandidates } from '../services/invitations.js';
 import { electionId } from '../services/admin.js';
 import { runRosterJob, startRosterJob } from '../services/roster-jobs.js';
 import { RosterFileError } from '../formats/tse-roster.js';
@@ -199,7 +199,7 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
           await migrateToLatest(db);
           const config = loadConfig(io.env);
           const mailer = createMailer({ config, db, clock: systemClock, logger: pino({ level: 'error' }, pino.destination(2)) });
-          const outcome = await inviteCandidates({ db, clock: systemClock, config, mailer }, { election, candidate: values.candidate });
+          const outcome = await inviteCandidates({ db, clock: systemClock, config, mailer }, { election, candidate: values.candidate, by: COMMAND_LINE });
           if (!outcome.ok) {
             io.stderr(`${outcome.problem === 'no_election' ? t('cli.noSuchElection', { election }) : t('cli.invite.noCandidate', { candidate: values.candidate ?? '' })}\n`);
             return 1;

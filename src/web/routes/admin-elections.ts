@@ -126,7 +126,7 @@ export function adminElectionsRouter(deps: AppDeps & AuthDeps & { account: Accou
         campaignPeriod: row.campaign_period !== 0,
       },
       priorities: ['random', 'underrepresented'].map((p) => ({ value: p, label: t(res)(`admin.priority.${p}`), selected: p === row.volunteer_priority })),
-      audit: audit.map((a) => ({ at: a.created_at, actor: a.actor, action: a.action })),
+      audit: audit.map((a) => ({ at: a.created_at, actor: a.actor, action: a.action, subject: auditSubject(a.details) })),
       ...extra,
     });
   };
@@ -424,10 +424,11 @@ export function adminElectionsRouter(deps: AppDeps & AuthDeps & { account: Accou
     res.redirect(303, `/admin/e/${e.slug}/candidates?q=${encodeURIComponent(String(req.params.id))}`);
   });
 
+  /** Organizers' invitations are recorded as theirs (`invitations.created_by`, and the audit log). */
+  const inviter = (req: Request) => ({ createdBy: `user:${req.signedIn!.user.id}`, actor: req.signedIn!.user.email });
   const invitationResult = async (req: Request, res: Response, outcome: Awaited<ReturnType<typeof inviteCandidates>>) => {
     const e = await election(req);
     if (!outcome.ok) throw new NotFoundError();
-    await change(deps, { electionId: e.id, actor: actor(req), action: 'invite', details: { count: outcome.invitations.length } }, async () => undefined);
     res.render('admin/invitations', {
       title: t(res)('admin.invitations.title'),
       nav: nav(e.slug, 'candidates', res),
@@ -438,29 +439,14 @@ export function adminElectionsRouter(deps: AppDeps & AuthDeps & { account: Accou
   };
   router.post('/admin/e/:election/candidates/:id/invite', admin, async (req, res) => {
     const e = await election(req);
-    await invitationResult(req, res, await inviteCandidates(deps, { election: e.slug, candidate: String(req.params.id) }));
+    await invitationResult(req, res, await inviteCandidates(deps, { election: e.slug, candidate: String(req.params.id), by: inviter(req) }));
   });
   router.post('/admin/e/:election/invitations', admin, async (req, res) => {
     const e = await election(req);
     const input = InviteForm.safeParse(req.body ?? {});
     if (!input.success) throw new AppError(400, 'bad_request', 'error.badRequest');
-    const race = input.data.race ? e.races.find((r) => r.slug === input.data.race) : null;
-    if (input.data.race && !race) throw new NotFoundError();
     // Everyone in the race (or election) who has neither an account nor any invitation yet.
-    let query = deps.db
-      .selectFrom('candidates')
-      .select('key')
-      .where('election_id', '=', e.id)
-      .where((eb) => eb.not(eb.exists(eb.selectFrom('invitations').select('invitations.id').whereRef('invitations.candidate_id', '=', 'candidates.id'))))
-      .where((eb) => eb.not(eb.exists(eb.selectFrom('users').select('users.id').whereRef('users.candidate_id', '=', 'candidates.id'))));
-    if (race) query = query.where('race_id', '=', race.id);
-    const keys = (await query.execute()).map((c) => c.key);
-    const invitations = [];
-    for (const key of keys) {
-      const outcome = await inviteCandidates(deps, { election: e.slug, candidate: key });
-      if (outcome.ok) invitations.push(...outcome.invitations);
-    }
-    await invitationResult(req, res, { ok: true, invitations, skipped: [] });
+    await invitationResult(req, res, await inviteCandidates(deps, { election: e.slug, race: input.data.race || undefined, onlyUninvited: true, by: inviter(req) }));
   });
 
   /* Moderation */
@@ -609,4 +595,16 @@ export function adminElectionsRouter(deps: AppDeps & AuthDeps & { account: Accou
   });
 
   return router;
+}
+
+/** The candidate an audit entry is about, when its details name one. */
+function auditSubject(details: string | null): string | null {
+  if (details === null) return null;
+  try {
+    const parsed = JSON.parse(details) as unknown;
+    const candidate = parsed !== null && typeof parsed === 'object' ? (parsed as Record<string, unknown>).candidate : undefined;
+    return typeof candidate === 'string' ? candidate : null;
+  } catch {
+    return null;
+  }
 }

@@ -158,7 +158,7 @@ export function volunteerRouter(deps: AppDeps & AuthDeps & { account: AccountMid
     const mine = await holdings(deps, { electionId: election.id, volunteerId: req.signedIn!.user.id });
     const held = mine.find((h) => h.key === input.data.candidate);
     if (!held) throw new AppError(409, 'not_held', 'volunteer.notHeld');
-    const outcome = await inviteCandidates(deps, { election: election.slug, candidate: held.key });
+    const outcome = await inviteCandidates(deps, { election: election.slug, candidate: held.key, by: { createdBy: `user:${req.signedIn!.user.id}`, actor: req.signedIn!.user.email } });
     const link = outcome.ok ? outcome.invitations[0]?.link : undefined;
     if (!link) throw new AppError(409, 'registered', 'volunteer.alreadyRegistered');
     const locale = localeForCountry(election.country);
