@@ -3,6 +3,7 @@ import { findUserByEmail, insertUser } from '../db/repositories/accounts.js';
 import type { Clock } from '../domain/clock.js';
 import { seededRandom, shuffle } from '../domain/fairness.js';
 import { responseRate, type ResponseRate } from '../domain/response-rate.js';
+import { inviteCandidates } from './invitations.js';
 import { hashPassword, passwordProblem, type PasswordProblem } from './passwords.js';
 
 /*
@@ -95,6 +96,44 @@ export async function releaseCandidate(deps: VolunteerDeps, input: { electionId:
   const candidate = await deps.db.selectFrom('candidates').select('id').where('election_id', '=', input.electionId).where('key', '=', input.candidateKey).executeTakeFirst();
   if (!candidate) return;
   await deps.db.deleteFrom('candidate_locks').where('candidate_id', '=', candidate.id).where('volunteer_id', '=', input.volunteerId).execute();
+}
+
+export type VolunteerInviteOutcome =
+  | { kind: 'not_held' }
+  | { kind: 'registered' }
+  | { kind: 'live'; expiresAt: string }
+  | { kind: 'emailed'; to: string }
+  | { kind: 'link'; link: string };
+
+/**
+ * An invitation for a candidate the volunteer holds, under rules that keep a
+ * volunteer from taking the candidate's place (registering with the link):
+ * - a candidate whose invitation still works keeps it and gets no new one
+ *   from a volunteer (a new one would replace theirs); an organizer may make one;
+ * - a candidate with an e-mail on file gets the invitation by e-mail, and
+ *   the volunteer is told where it went, never the link;
+ * - only for a candidate with no e-mail on file does the volunteer get the
+ *   link to pass on by phone or messaging app (SPEC §1), once while it works.
+ * The invitation records the volunteer as its maker, and the audit log names them.
+ */
+export async function inviteHeldCandidate(
+  deps: VolunteerDeps & Parameters<typeof inviteCandidates>[0],
+  input: { election: { id: number; slug: string }; candidateKey: string; volunteer: { id: number; email: string } },
+): Promise<VolunteerInviteOutcome> {
+  const held = (await holdings(deps, { electionId: input.election.id, volunteerId: input.volunteer.id })).some((h) => h.key === input.candidateKey);
+  if (!held) return { kind: 'not_held' };
+  const outcome = await inviteCandidates(deps, {
+    election: input.election.slug,
+    candidate: input.candidateKey,
+    keepLive: true,
+    by: { createdBy: `user:${input.volunteer.id}`, actor: input.volunteer.email },
+  });
+  if (!outcome.ok) return { kind: 'not_held' };
+  const skipped = outcome.skipped[0];
+  if (skipped?.reason === 'live') return { kind: 'live', expiresAt: skipped.expiresAt };
+  const invitation = outcome.invitations[0];
+  if (!invitation) return { kind: 'registered' };
+  return invitation.emailedTo === null ? { kind: 'link', link: invitation.link } : { kind: 'emailed', to: invitation.emailedTo };
 }
 
 /** Records a contact attempt; only the volunteer holding the candidate may. */

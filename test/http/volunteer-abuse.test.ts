@@ -3,7 +3,7 @@ import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { writePackage } from '../../src/services/election-packages.js';
-import { csrfOf, PASSWORD, signedInAdmin } from '../helpers/accounts.js';
+import { csrfOf, pathOf, PASSWORD, signedInAdmin } from '../helpers/accounts.js';
 import { createTestContext, type TestContext } from '../helpers/app.js';
 import { commandLine } from '../helpers/cli.js';
 import { loadFixture } from '../helpers/packages.js';
@@ -17,12 +17,13 @@ import { loadFixture } from '../helpers/packages.js';
  * that works gets no new one from a volunteer (an organizer may make one);
  * only for a candidate with no e-mail and no working invitation does the
  * volunteer get the link to pass on (SPEC §1). Every invitation records who
- * made it, shown in the organizer's audit log; takes are limited per day.
+ * made it, shown in the organizer's audit log.
  *
  * The demo election: c008 (Cleide Nogueira), c016 (Cícero Bezerra), c026, c037, c041 and c044 answered nothing.
  */
 
 const e = 'serra-azul-2028';
+const TOKEN_LINK = /\/candidate\/invitation\/[A-Za-z0-9_-]{43}/;
 
 describe('volunteers and invitations', () => {
   let ctx: TestContext;
@@ -66,6 +67,71 @@ describe('volunteers and invitations', () => {
     const $ = cheerio.load((await admin.get(`/admin/e/${e}?lang=en`)).text);
     return $('#audit-heading + ol li').map((_, li) => $(li).text().replace(/^.*? — /, '')).get();
   };
+  const outbox = () => ctx.db.selectFrom('outbox').select(['to_address', 'body_text']).orderBy('id').execute();
+
+  it('e-mails the invitation of a candidate with an e-mail on file, and never shows the volunteer the link', async () => {
+    expect((await press(volunteer.agent, 'take', 'c008')).headers.location).toBe(`/volunteer/e/${e}?notice=taken`);
+    const held = cheerio.load((await volunteer.agent.get(`/volunteer/e/${e}?lang=en`)).text);
+    expect(held('form[action*="/invite"] button').text()).toBe('E-mail the invitation to the candidate');
+
+    const res = await press(volunteer.agent, 'invite', 'c008');
+    expect(res.status).toBe(200);
+    expect(res.text).not.toMatch(TOKEN_LINK);
+    const $ = cheerio.load(res.text);
+    expect($('main [role=status]').text()).toBe('The invitation was e-mailed to cleide@example.org. Let the candidate know it is there: it works once.');
+    // The message to send by phone or messaging app points to the e-mail, in the election's language.
+    expect($('#invite-message').text()).toBe(
+      'Olá, Cleide Aparecida Nogueira! Eleitoras e eleitores querem saber o que você pensa sobre os temas de Eleições municipais de Serra Azul e Lagoa Serena 2028. Enviamos para cleide@example.org um convite para responder ao questionário do Concordo (leva uns 15 minutos e cada resposta pode ter uma justificativa sua).',
+    );
+    expect($('#invite-message').text()).not.toMatch(/https?:/);
+
+    // The link went to the candidate's address alone.
+    const mails = await outbox();
+    expect(mails.map((m) => m.to_address)).toEqual(['cleide@example.org']);
+    expect(mails[0]!.body_text).toMatch(TOKEN_LINK);
+    expect(await invitations('c008')).toEqual([expect.objectContaining({ created_by: `user:${volunteer.id}`, used_at: null })]);
+    expect(await auditLines()).toContain('joana@example.org: invite · c008');
+  });
+
+  it('makes no new invitation when the candidate has one that works: only an organizer may, and the candidate’s own link keeps working', async () => {
+    const invited = await admin.post(`/admin/e/${e}/candidates/c008/invite`).type('form').send({ _csrf: csrfOf(await admin.get(`/admin/e/${e}`)) });
+    expect(invited.status).toBe(200);
+    const candidateLink = pathOf(cheerio.load(invited.text)('#link-0').attr('value')!);
+    expect(candidateLink).toMatch(TOKEN_LINK);
+
+    await press(volunteer.agent, 'take', 'c008');
+    const before = await invitations('c008');
+    const res = await press(volunteer.agent, 'invite', 'c008');
+    expect(res.status).toBe(409);
+    expect(res.text).not.toMatch(TOKEN_LINK);
+    expect(cheerio.load(res.text)('main [role=alert]').text()).toBe(
+      'Cleide Nogueira already has an invitation that works until Sep 15, 2028, 12:00 PM. Only an organizer can make a new one; remind the candidate to look for it in their e-mail.',
+    );
+    expect(await invitations('c008')).toEqual(before);
+    expect(await outbox()).toHaveLength(1);
+
+    // The candidate's link still opens.
+    expect((await request(ctx.app).get(candidateLink)).headers.location).toBe('/candidate/welcome');
+    // An organizer may still make a new one, and the audit log says who made each.
+    expect((await admin.post(`/admin/e/${e}/candidates/c008/invite`).type('form').send({ _csrf: csrfOf(await admin.get(`/admin/e/${e}`)) })).status).toBe(200);
+    expect((await invitations('c008')).map((i) => i.created_by)).toEqual([expect.stringMatching(/^user:\d+$/), expect.stringMatching(/^user:\d+$/)]);
+    expect((await auditLines()).filter((line) => line.includes('invite'))).toEqual(['organizer@example.org: invite · c008', 'organizer@example.org: invite · c008']);
+  });
+
+  it('gives the link to pass on for a candidate without e-mail, once: not a second while it works', async () => {
+    await press(volunteer.agent, 'take', 'c016');
+    const held = cheerio.load((await volunteer.agent.get(`/volunteer/e/${e}?lang=en`)).text);
+    expect(held('form[action*="/invite"] button').text()).toBe('Get the invitation link and message');
+    const first = cheerio.load((await press(volunteer.agent, 'invite', 'c016')).text);
+    expect(first('#invite-message').text()).toMatch(TOKEN_LINK);
+    expect(await invitations('c016')).toEqual([expect.objectContaining({ created_by: `user:${volunteer.id}` })]);
+
+    const again = await press(volunteer.agent, 'invite', 'c016');
+    expect(again.status).toBe(409);
+    expect(again.text).not.toMatch(TOKEN_LINK);
+    expect(await invitations('c016')).toHaveLength(1);
+    expect(await auditLines()).toContain('joana@example.org: invite · c016');
+  });
 
   it('records who made each invitation, an organizer, a volunteer or the command line, and shows it in the audit log', async () => {
     const invited = await admin.post(`/admin/e/${e}/candidates/c016/invite`).type('form').send({ _csrf: csrfOf(await admin.get(`/admin/e/${e}`)) });
