@@ -76,6 +76,7 @@ const configSchema = z
     MATCH_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
     VOLUNTEER_MAX_HOLD: z.coerce.number().int().min(1).max(100).default(5),
     VOLUNTEER_HOLD_HOURS: z.coerce.number().int().min(1).max(720).default(48),
+    VOLUNTEER_TAKES_PER_DAY: z.coerce.number().int().min(1).max(10_000).default(50),
   })
   .refine((env) => env.NODE_ENV !== 'production' || env.PASSWORD_SCRYPT_LOG_N >= 17, {
     path: ['PASSWORD_SCRYPT_LOG_N'],
@@ -129,6 +130,8 @@ const configSchema = z
     matchRatePerMinute: env.MATCH_RATE_PER_MINUTE,
     volunteerMaxHold: env.VOLUNTEER_MAX_HOLD,
     volunteerHoldHours: env.VOLUNTEER_HOLD_HOURS,
+    /** Candidates a volunteer may take in 24 hours, counted in the database: each take shows a candidate's contact details. */
+    volunteerTakesPerDay: env.VOLUNTEER_TAKES_PER_DAY,
   }));
 
 /** Express's `trust proxy`: a boolean, a hop count, or addresses and subnet names. */

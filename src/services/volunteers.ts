@@ -1,5 +1,6 @@
 import type { Db } from '../db/client.js';
 import { findUserByEmail, insertUser } from '../db/repositories/accounts.js';
+import { countHit } from '../db/repositories/rate-limits.js';
 import type { Clock } from '../domain/clock.js';
 import { seededRandom, shuffle } from '../domain/fairness.js';
 import { responseRate, type ResponseRate } from '../domain/response-rate.js';
@@ -16,7 +17,7 @@ import { hashPassword, passwordProblem, type PasswordProblem } from './passwords
 export interface VolunteerDeps {
   db: Db;
   clock: Clock;
-  config: { volunteerMaxHold: number; volunteerHoldHours: number; passwordScryptLogN: number };
+  config: { volunteerMaxHold: number; volunteerHoldHours: number; volunteerTakesPerDay: number; passwordScryptLogN: number };
 }
 
 export const CHANNELS = ['email', 'phone', 'whatsapp', 'social', 'in_person', 'other'] as const;
@@ -50,11 +51,22 @@ async function releaseExpired(db: Db, now: string): Promise<void> {
   await db.deleteFrom('candidate_locks').where('expires_at', '<=', now).execute();
 }
 
-export type TakeOutcome = 'taken' | 'held_by_other' | 'limit' | 'published' | 'not_found';
+export type TakeOutcome = 'taken' | 'held_by_other' | 'limit' | 'daily_limit' | 'published' | 'not_found';
+
+const DAY_MS = 86_400_000;
+
+/** Raised inside a take's transaction to undo it: the volunteer has taken their day's share. */
+class DailyLimitReached extends Error {}
 
 /**
  * Takes a candidate for a volunteer. Two volunteers racing for one candidate:
  * one insert wins on the primary key, the other is told it is taken.
+ *
+ * A take shows the candidate's contact details and lets the volunteer invite
+ * them, so a volunteer may take VOLUNTEER_TAKES_PER_DAY candidates in 24
+ * hours (counted in `rate_limits`, shared by every process); taking and
+ * returning candidates in a loop soon stops. Returning one is never limited:
+ * it only frees the candidate for others, and each return follows a take.
  */
 export async function takeCandidate(deps: VolunteerDeps, input: { electionId: number; candidateKey: string; volunteerId: number }): Promise<TakeOutcome> {
   const now = deps.clock.now();
@@ -84,9 +96,14 @@ export async function takeCandidate(deps: VolunteerDeps, input: { electionId: nu
         })
         .onConflict((oc) => oc.column('candidate_id').doNothing())
         .executeTakeFirst();
-      return Number(inserted.numInsertedOrUpdatedRows ?? 0) === 1 ? ('taken' as const) : ('held_by_other' as const);
+      if (Number(inserted.numInsertedOrUpdatedRows ?? 0) !== 1) return 'held_by_other' as const;
+      // Counted with the take, in its transaction: a refused take is not counted.
+      const takes = await countHit(trx, `volunteer-takes:${input.volunteerId}`, nowIso, new Date(now.getTime() + DAY_MS).toISOString());
+      if (takes.hits > deps.config.volunteerTakesPerDay) throw new DailyLimitReached();
+      return 'taken' as const;
     });
-  } catch {
+  } catch (error) {
+    if (error instanceof DailyLimitReached) return 'daily_limit';
     // A concurrent writer's insert won (PostgreSQL serialization or SQLite busy): the candidate is someone else's.
     return 'held_by_other';
   }

@@ -17,7 +17,7 @@ import { loadFixture } from '../helpers/packages.js';
  * that works gets no new one from a volunteer (an organizer may make one);
  * only for a candidate with no e-mail and no working invitation does the
  * volunteer get the link to pass on (SPEC §1). Every invitation records who
- * made it, shown in the organizer's audit log.
+ * made it, shown in the organizer's audit log; takes are limited per day.
  *
  * The demo election: c008 (Cleide Nogueira), c016 (Cícero Bezerra), c026, c037, c041 and c044 answered nothing.
  */
@@ -31,7 +31,8 @@ describe('volunteers and invitations', () => {
   let volunteer: { agent: TestAgent; id: number };
 
   beforeEach(async () => {
-    ctx = await createTestContext({ PASSWORD_SCRYPT_LOG_N: '10', VOLUNTEER_MAX_HOLD: '3' });
+    // Sessions outlast the day the last test waits.
+    ctx = await createTestContext({ PASSWORD_SCRYPT_LOG_N: '10', VOLUNTEER_MAX_HOLD: '3', VOLUNTEER_TAKES_PER_DAY: '4', SESSION_IDLE_MINUTES: '2880' });
     expect((await writePackage(ctx, { pkg: loadFixture('demo-election.json'), actor: 'test' })).ok).toBe(true);
     // From the court's roster: Cleide's e-mail is on file, Cícero's is not.
     await ctx.db.updateTable('candidates').set({ email: 'cleide@example.org' }).where('key', '=', 'c008').execute();
@@ -145,5 +146,29 @@ describe('volunteers and invitations', () => {
     expect((await press(volunteer.agent, 'invite', 'c037')).status).toBe(200);
     expect(await invitations('c037')).toEqual([expect.objectContaining({ created_by: `user:${volunteer.id}` })]);
     expect(await auditLines()).toEqual(expect.arrayContaining(['organizer@example.org: invite · c016', 'cli: invite · c026', 'joana@example.org: invite · c037']));
+  });
+
+  it('limits takes per volunteer per day, with a notice; releases stay possible; the next day, takes again', async () => {
+    for (const key of ['c008', 'c016', 'c026']) expect((await press(volunteer.agent, 'take', key)).headers.location).toBe(`/volunteer/e/${e}?notice=taken`);
+    expect((await press(volunteer.agent, 'release', 'c008')).headers.location).toBe(`/volunteer/e/${e}?notice=released`);
+    expect((await press(volunteer.agent, 'take', 'c037')).headers.location).toBe(`/volunteer/e/${e}?notice=taken`);
+    // Four takes today: a fifth is refused, even with room to hold one more.
+    expect((await press(volunteer.agent, 'release', 'c016')).headers.location).toBe(`/volunteer/e/${e}?notice=released`);
+    const refused = await press(volunteer.agent, 'take', 'c041');
+    expect(refused.headers.location).toBe(`/volunteer/e/${e}?notice=daily_limit`);
+    const notice = async (lang: string) => cheerio.load((await volunteer.agent.get(`${refused.headers.location}&lang=${lang}`)).text)('.notice[role=status]').text();
+    expect(await notice('en')).toBe('You have taken 4 candidates in the last 24 hours, the most a volunteer may. Contact the ones you hold; you can take more tomorrow.');
+    expect(await notice('pt-BR')).toBe('Você pegou 4 candidaturas nas últimas 24 horas, o máximo por voluntário. Contate as que você já tem; amanhã pode pegar mais.');
+    expect(await notice('es')).toBe('Ha tomado 4 candidaturas en las últimas 24 horas, el máximo por voluntario. Contacte a las que ya tiene; mañana podrá tomar más.');
+    const holds = await ctx.db.selectFrom('candidate_locks').select('candidate_id').where('volunteer_id', '=', volunteer.id).execute();
+    expect(holds).toHaveLength(2);
+    expect((await press(volunteer.agent, 'release', 'c026')).headers.location).toBe(`/volunteer/e/${e}?notice=released`);
+
+    // Another volunteer is not held back by this one's count.
+    const other = await approvedVolunteer('lucas@example.org');
+    expect((await press(other.agent, 'take', 'c041')).headers.location).toBe(`/volunteer/e/${e}?notice=taken`);
+
+    ctx.clock.set('2028-09-02T12:00:00.001Z');
+    expect((await press(volunteer.agent, 'take', 'c044')).headers.location).toBe(`/volunteer/e/${e}?notice=taken`);
   });
 });

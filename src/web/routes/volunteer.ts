@@ -144,7 +144,7 @@ export function volunteerRouter(deps: AppDeps & AuthDeps & { account: AccountMid
         const rate = progress.get(id)!;
         return { race: raceName(id), label: t(res)('rate.summary', { published: rate.published, total: rate.total, percent: rate.percent ?? 0 }), percent: rate.percent ?? 0 };
       }),
-      notice: typeof req.query.notice === 'string' && /^[a-z_]+$/.test(req.query.notice) ? t(res)(`volunteer.notice.${req.query.notice}`) : null,
+      notice: typeof req.query.notice === 'string' && /^[a-z_]+$/.test(req.query.notice) ? t(res)(`volunteer.notice.${req.query.notice}`, { max: config.volunteerTakesPerDay }) : null,
     });
   });
 
