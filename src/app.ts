@@ -45,6 +45,8 @@ export interface AppDeps {
   secret: string;
   /** Sends e-mail; by default SMTP or the outbox (services/mailer.ts). */
   mailer?: Mailer;
+  /** Starts work that goes on after its request's answer (a roster import); by default at once. Tests pass their own to choose when it runs. */
+  background?: (task: () => Promise<void>) => void;
 }
 
 /** The Express application: middleware, views, routers, 404 and the error handler. It does not listen. */
@@ -99,6 +101,11 @@ export function createApp(deps: AppDeps): Express {
   const mailer = deps.mailer ?? createMailer(deps);
   const account = accountMiddleware({ ...deps, mailer });
   app.set('trust proxy', deps.config.trustProxy);
+  if (deps.config.trustProxy === true) {
+    deps.logger.warn(
+      'TRUST_PROXY=true believes any X-Forwarded-For, which clients can write themselves: a client can pick its address and escape per-address limits. Set the number of proxies in front (e.g. TRUST_PROXY=1) or their addresses.',
+    );
+  }
   app.use(healthRouter(deps));
   app.use(admission(deps.config.pagesAtOnce, deps.config.pagesPerTurn));
   app.use('/api/v1', apiRouter({ ...deps, cache }));
