@@ -40,7 +40,7 @@ import { systemClock } from '../src/domain/clock.js';
 import { seededRandom } from '../src/domain/fairness.js';
 import { ReadModel } from '../src/read-model/read-model.js';
 import { generateElection } from '../src/services/generate.js';
-import { inviteCandidates } from '../src/services/invitations.js';
+import { COMMAND_LINE, inviteCandidates } from '../src/services/invitations.js';
 import { createMailer } from '../src/services/mailer.js';
 import { benchMatching } from './matching.js';
 
@@ -380,7 +380,7 @@ async function signInCandidate(database: Db, url: string, raceSlug: string): Pro
     .executeTakeFirstOrThrow();
   const config = loadConfig({ DATABASE_URL: databaseUrl, BASE_URL: url });
   const mailer = createMailer({ config, db: database, clock: systemClock, logger: pino({ level: 'silent' }) });
-  const invited = await inviteCandidates({ db: database, clock: systemClock, config, mailer }, { election: slug, candidate: candidate.key });
+  const invited = await inviteCandidates({ db: database, clock: systemClock, config, mailer }, { election: slug, candidate: candidate.key, by: COMMAND_LINE });
   if (!invited.ok || invited.invitations.length !== 1) throw new Error('no invitation');
   const jar = new Map<string, string>();
   const go = async (target: string, init: RequestInit = {}) => {

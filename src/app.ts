@@ -81,6 +81,11 @@ export function createApp(deps: AppDeps): Express {
   const mailer = deps.mailer ?? createMailer(deps);
   const account = accountMiddleware({ ...deps, mailer });
   app.set('trust proxy', deps.config.trustProxy);
+  if (deps.config.trustProxy === true) {
+    deps.logger.warn(
+      'TRUST_PROXY=true believes any X-Forwarded-For, which clients can write themselves: a client can pick its address and escape per-address limits. Set the number of proxies in front (e.g. TRUST_PROXY=1) or their addresses.',
+    );
+  }
   app.use(healthRouter(deps));
   app.use(admission(deps.config.pagesAtOnce, deps.config.pagesPerTurn));
   app.use('/api/v1', apiRouter({ ...deps, readModel }));

@@ -49,6 +49,7 @@ const configSchema = z
     LOGIN_MAX_FAILURES_PER_IP: z.coerce.number().int().min(1).max(1_000_000).default(1_000),
     INVITATION_MAX_FAILURES_PER_IP: z.coerce.number().int().min(1).max(1_000_000).default(20),
     IMPORTS_PER_HOUR: z.coerce.number().int().min(1).max(100_000).default(30),
+    PUBLICATIONS_PER_HOUR: z.coerce.number().int().min(1).max(100_000).default(20),
     UPLOAD_MAX_MB: z.coerce.number().int().min(1).max(2_048).default(50),
     ROSTER_UPLOAD_MAX_MB: z.coerce.number().int().min(1).max(2_048).default(300),
     EMBED_ALLOWED_ORIGINS: z
@@ -76,6 +77,7 @@ const configSchema = z
     MATCH_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
     VOLUNTEER_MAX_HOLD: z.coerce.number().int().min(1).max(100).default(5),
     VOLUNTEER_HOLD_HOURS: z.coerce.number().int().min(1).max(720).default(48),
+    VOLUNTEER_TAKES_PER_DAY: z.coerce.number().int().min(1).max(10_000).default(50),
   })
   .refine((env) => env.NODE_ENV !== 'production' || env.PASSWORD_SCRYPT_LOG_N >= 17, {
     path: ['PASSWORD_SCRYPT_LOG_N'],
@@ -109,6 +111,8 @@ const configSchema = z
     invitationMaxFailuresPerIp: env.INVITATION_MAX_FAILURES_PER_IP,
     /** Uploads to the import forms per organizer per hour, whatever their outcome. */
     importsPerHour: env.IMPORTS_PER_HOUR,
+    /** Publications per candidate per hour, counted in the database: each writes public history and rebuilds the race everywhere. */
+    publicationsPerHour: env.PUBLICATIONS_PER_HOUR,
     /** Largest election package or roll-call file accepted by the import forms. */
     uploadMaxMb: env.UPLOAD_MAX_MB,
     /** Largest electoral-court roster accepted by the import form. */
@@ -120,7 +124,7 @@ const configSchema = z
     pagesAtOnce: env.PAGES_AT_ONCE,
     /** Page requests started in one turn of the event loop, so new connections are accepted between turns. */
     pagesPerTurn: env.PAGES_PER_TURN,
-    /** How long a process trusts the election and race versions it read, unless it writes meanwhile (ElectionCache). */
+    /** How long a process trusts the election and race versions it read, unless it writes meanwhile (read-model/read-model.ts). */
     cacheRecheckMs: env.CACHE_RECHECK_MS,
     /** Whether the app compresses its answers (gzip, brotli); off behind a reverse proxy that compresses. */
     compression: env.COMPRESSION === 'on',
@@ -129,6 +133,8 @@ const configSchema = z
     matchRatePerMinute: env.MATCH_RATE_PER_MINUTE,
     volunteerMaxHold: env.VOLUNTEER_MAX_HOLD,
     volunteerHoldHours: env.VOLUNTEER_HOLD_HOURS,
+    /** Candidates a volunteer may take in 24 hours, counted in the database: each take shows a candidate's contact details. */
+    volunteerTakesPerDay: env.VOLUNTEER_TAKES_PER_DAY,
   }));
 
 /** Express's `trust proxy`: a boolean, a hop count, or addresses and subnet names. */

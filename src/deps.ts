@@ -17,4 +17,6 @@ export interface AppDeps {
   secret: string;
   /** Sends e-mail; by default SMTP or the outbox (services/mailer.ts). */
   mailer?: Mailer;
+  /** Starts work that goes on after its request's answer (a roster import); by default at once. Tests pass their own to choose when it runs. */
+  background?: (task: () => Promise<void>) => void;
 }

@@ -1,4 +1,5 @@
 import cluster from 'node:cluster';
+import { once } from 'node:events';
 import type { Server } from 'node:http';
 import { pathToFileURL } from 'node:url';
 import type { Logger } from 'pino';
@@ -10,13 +11,14 @@ import { systemClock } from './domain/clock.js';
 import { createLogger } from './logger.js';
 import { seedDemoIfEmpty } from './services/demo.js';
 import { serverSecret } from './services/secret.js';
+import { drainOnClose } from './web/drain.js';
 import { rateLimitWritesDone } from './web/middleware/rate-limit-store.js';
 
 export interface RunningServer {
   server: Server;
   db: Db;
   logger: Logger;
-  /** Stops accepting connections, lets requests in flight finish, closes the database. */
+  /** Stops accepting connections, answers every request sent on those it had (see web/drain.ts), closes the database. */
   close(): Promise<void>;
 }
 
@@ -42,22 +44,21 @@ export async function startServer(config: Config, logger: Logger = createLogger(
   }
   const secret = await serverSecret(db, config.secret);
   const app = createApp({ config, db, clock: systemClock, logger, random: Math.random, secret });
-  const server = await new Promise<Server>((resolve, reject) => {
-    const listening = app.listen(config.port, config.host, (error?: Error) => (error ? reject(error) : resolve(listening)));
-  });
+  const server = app.listen(config.port, config.host);
   // Keep idle connections open longer than clients and proxies reuse them (Node's 5 s default races
   // with keep-alive clients and resets their next request).
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
+  // Time for a request already sent on an idle connection to arrive once the shutdown has begun (a round
+  // trip on a slow mobile network is a few hundred ms), within half the time the shutdown may take.
+  const drain = drainOnClose(server, Math.min(1_000, config.shutdownTimeoutMs / 2));
+  await once(server, 'listening');
   logger.info({ address: server.address(), url: config.baseUrl }, 'listening');
 
   let closing: Promise<void> | null = null;
   const close = () => {
     closing ??= (async () => {
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeIdleConnections();
-      });
+      await drain();
       await rateLimitWritesDone();
       await db.destroy();
     })();

@@ -11,8 +11,9 @@ import { describePackageError } from '../formats/election-package.js';
 import { localeFromEnvironment, translator, type Translator } from '../i18n.js';
 import { seedDemo } from '../services/demo.js';
 import { createAdmin } from '../services/auth.js';
-import { inviteCandidates } from '../services/invitations.js';
-import { importRoster } from '../services/tse-import.js';
+import { COMMAND_LINE, inviteCandidates } from '../services/invitations.js';
+import { electionId } from '../services/admin.js';
+import { runRosterJob, startRosterJob } from '../services/roster-jobs.js';
 import { RosterFileError } from '../formats/tse-roster.js';
 import { describeRollCallError } from '../formats/roll-calls.js';
 import { importRollCalls } from '../services/roll-call-import.js';
@@ -106,10 +107,22 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
         const election = values.election;
         return await withDb(io, async (db) => {
           await migrateToLatest(db);
+          const id = await electionId(db, election);
+          if (id === null) {
+            io.stderr(`${t('cli.noSuchElection', { election })}\n`);
+            return 1;
+          }
+          // One roster import at a time per election, this one or one from the import page.
+          const started = await startRosterJob({ db, clock: systemClock }, { electionId: id, actor: 'cli' });
+          if (!started.ok) {
+            io.stderr(`${t('cli.tse.running', { election, actor: started.running.actor, at: started.running.createdAt })}\n`);
+            return 1;
+          }
           try {
-            const outcome = await importRoster(
+            const outcome = await runRosterJob(
               { db, clock: systemClock },
               {
+                jobId: started.jobId,
                 election,
                 file,
                 actor: 'cli',
@@ -181,7 +194,7 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
           await migrateToLatest(db);
           const config = loadConfig(io.env);
           const mailer = createMailer({ config, db, clock: systemClock, logger: pino({ level: 'error' }, pino.destination(2)) });
-          const outcome = await inviteCandidates({ db, clock: systemClock, config, mailer }, { election, candidate: values.candidate });
+          const outcome = await inviteCandidates({ db, clock: systemClock, config, mailer }, { election, candidate: values.candidate, by: COMMAND_LINE });
           if (!outcome.ok) {
             io.stderr(`${outcome.problem === 'no_election' ? t('cli.noSuchElection', { election }) : t('cli.invite.noCandidate', { candidate: values.candidate ?? '' })}\n`);
             return 1;

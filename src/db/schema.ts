@@ -212,6 +212,8 @@ export interface InvitationTable {
   created_at: string;
   expires_at: string;
   used_at: string | null;
+  /** Who made it: `user:<id>` (an organizer or a volunteer), `cli`, or `reset-form`; null when made before this was recorded. */
+  created_by: string | null;
 }
 
 export interface OutboxTable {

@@ -1,6 +1,7 @@
 import { parse as parseJsonc, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import { z } from 'zod';
 import { LOCALES, type LocalizedText } from '../domain/locale.js';
+import { MAX_JSON_DEPTH, nestsDeeperThan } from './json-depth.js';
 
 /*
  * The election package (SPEC §6.1, `concordo.election/1`): the zod schema for
@@ -20,6 +21,7 @@ export interface PackageError {
 
 export const PACKAGE_ERROR_CODES = [
   'invalid_json',
+  'too_deep',
   'nul_character',
   'required',
   'expected_type',
@@ -177,7 +179,18 @@ export function validatePackage(input: unknown): ValidationResult {
 
 /** Parses the text of a package file; a JSON syntax error is reported with its line and column. */
 export function parsePackageText(source: string): ValidationResult {
+  const read = readPackageJson(source);
+  return read.ok ? validatePackage(read.json) : read;
+}
+
+/**
+ * The JSON value of a package file, not yet checked against the format: a
+ * syntax error is reported with its line and column, nesting deeper than any
+ * package needs before anything walks it.
+ */
+export function readPackageJson(source: string): { ok: true; json: unknown } | { ok: false; errors: PackageError[] } {
   const text = source.replace(/^\uFEFF/, '');
+  if (nestsDeeperThan(text)) return { ok: false, errors: [{ path: '', code: 'too_deep', params: { max: MAX_JSON_DEPTH } }] };
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -195,26 +208,26 @@ export function parsePackageText(source: string): ValidationResult {
     return { ok: false, errors: [{ path: '', code: 'invalid_json', params }] };
   }
   // "\u0000" is valid JSON but no text has a use for it, and PostgreSQL cannot store it.
-  const nul = findNul(json, []);
+  const nul = findNul(json);
   if (nul) return { ok: false, errors: [{ path: formatPath(nul), code: 'nul_character', params: {} }] };
-  return validatePackage(json);
+  return { ok: true, json };
 }
 
-/** The path of the first key or string holding a NUL character, or null. */
-function findNul(value: unknown, path: PropertyKey[]): PropertyKey[] | null {
-  if (typeof value === 'string') return value.includes('\u0000') ? path : null;
-  if (Array.isArray(value)) {
-    for (const [index, item] of value.entries()) {
-      const found = findNul(item, [...path, index]);
-      if (found) return found;
-    }
-    return null;
-  }
-  if (value !== null && typeof value === 'object') {
-    for (const [key, item] of Object.entries(value)) {
-      if (key.includes('\u0000')) return [...path, key];
-      const found = findNul(item, [...path, key]);
-      if (found) return found;
+/** The path of the first key or string holding a NUL character (in document order), or null. */
+function findNul(root: unknown): PropertyKey[] | null {
+  // A stack rather than recursion, so that no depth of input exhausts the call stack.
+  const pending: Array<{ value: unknown; path: PropertyKey[] }> = [{ value: root, path: [] }];
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    const { value, path } = next;
+    if (typeof value === 'string') {
+      if (value.includes('\u0000')) return path;
+    } else if (Array.isArray(value)) {
+      for (let index = value.length - 1; index >= 0; index -= 1) pending.push({ value: value[index], path: [...path, index] });
+    } else if (value !== null && typeof value === 'object') {
+      const entries = Object.entries(value);
+      const badKey = entries.find(([key]) => key.includes('\u0000'));
+      if (badKey) return [...path, badKey[0]];
+      for (let index = entries.length - 1; index >= 0; index -= 1) pending.push({ value: entries[index]![1], path: [...path, entries[index]![0]] });
     }
   }
   return null;

@@ -176,6 +176,7 @@ export async function requestPasswordReset(deps: AuthDeps, input: { email: strin
     email: user.email,
     now: now.toISOString(),
     expiresAt: new Date(now.getTime() + minutes(deps.config.resetTtlMinutes)).toISOString(),
+    createdBy: 'reset-form',
   });
   const link = `${deps.config.baseUrl}${input.path}/${token}`;
   await deps.mailer.send({
@@ -236,6 +237,8 @@ export async function createAdmin(
       email: input.email.toLowerCase(),
       now: now.toISOString(),
       expiresAt: new Date(now.getTime() + deps.config.invitationTtlDays * 86_400_000).toISOString(),
+      // Organizer accounts are made by `concordo create-admin` alone.
+      createdBy: 'cli',
     });
     return true;
   });

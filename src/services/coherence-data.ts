@@ -66,6 +66,16 @@ export const COHERENCE_CSV_COLUMNS = [
   'candidate_percent',
 ] as const;
 
+/** The columns of numbers the service writes (a direction is 1 or −1): the only ones whose cells may start with a minus and stay as written. */
+export const COHERENCE_CSV_NUMERIC_COLUMNS: ReadonlySet<(typeof COHERENCE_CSV_COLUMNS)[number]> = new Set([
+  'direction',
+  'value',
+  'candidate_counted',
+  'candidate_consistent',
+  'candidate_coherence',
+  'candidate_percent',
+]);
+
 /** One row per elected candidate × link, in the election's order and link order. */
 export function* coherenceCsvRows(ec: ElectionCoherence): Generator<Record<(typeof COHERENCE_CSV_COLUMNS)[number], string>> {
   const json = coherenceJson(ec);

@@ -6,23 +6,37 @@ import {
   type PackageWriteSummary,
 } from '../db/repositories/election-packages.js';
 import type { Clock } from '../domain/clock.js';
-import { parsePackageText, type ElectionPackage, type PackageError } from '../formats/election-package.js';
+import { readPackageJson, validatePackage, type ElectionPackage, type PackageError } from '../formats/election-package.js';
 
 export type ImportOutcome =
   | { ok: true; summary: PackageWriteSummary }
-  | { ok: false; errors: PackageError[] | null; conflict: PackageConflictError | null };
+  | { ok: false; errors: PackageError[] | null; conflict: PackageConflictError | null; otherElection?: string };
 
 /**
  * Imports a package's text atomically: nothing is written unless the whole
- * package is valid and the database accepts all of it.
+ * package is valid and the database accepts all of it. With `election`, the
+ * package must be that election's (an import page imports into its own
+ * election only): its slug is read from the parsed package, wherever its
+ * parts stand in the text and however its keys are written.
  */
 export async function importElectionPackage(
   deps: { db: Db; clock: Clock },
-  input: { source: string; actor: string },
+  input: { source: string; actor: string; election?: string },
 ): Promise<ImportOutcome> {
-  const parsed = parsePackageText(input.source);
+  const read = readPackageJson(input.source);
+  if (!read.ok) return { ok: false, errors: read.errors, conflict: null };
+  const slug = electionSlugOf(read.json);
+  if (input.election !== undefined && slug !== undefined && slug !== input.election) return { ok: false, errors: null, conflict: null, otherElection: slug };
+  const parsed = validatePackage(read.json);
   if (!parsed.ok) return { ok: false, errors: parsed.errors, conflict: null };
   return writePackage(deps, { pkg: parsed.value, actor: input.actor });
+}
+
+/** The election slug a parsed package names, before the package is checked, when it names one. */
+function electionSlugOf(json: unknown): string | undefined {
+  const election = json !== null && typeof json === 'object' ? (json as Record<string, unknown>).election : undefined;
+  const slug = election !== null && typeof election === 'object' ? (election as Record<string, unknown>).slug : undefined;
+  return typeof slug === 'string' ? slug : undefined;
 }
 
 /** Writes an already validated package in one transaction, with an audit-log entry. */

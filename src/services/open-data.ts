@@ -104,6 +104,9 @@ export const CSV_COLUMNS = [
   'published_at',
 ] as const;
 
+/** The columns of numbers the service writes: the only ones whose cells may start with a minus and stay as written. */
+export const CSV_NUMERIC_COLUMNS: ReadonlySet<(typeof CSV_COLUMNS)[number]> = new Set(['scale', 'value']);
+
 /** One CSV row per published candidate × statement, in questionnaire order. */
 export async function* csvRows(db: Db, election: ElectionDetail): AsyncGenerator<Record<(typeof CSV_COLUMNS)[number], string>> {
   const topics = new Map(election.topics.map((t) => [t.id, t.slug]));

@@ -29,13 +29,24 @@ export interface RosterSummary {
 }
 
 const BATCH = 500;
+/** Rows read in the first pass between two calls of `onReading`. */
+const READING_SIGNAL = 5_000;
 const KEPT_REJECTIONS = 200;
 
 export type RosterOutcome = { ok: true; summary: RosterSummary } | { ok: false; problem: 'no_election' };
 
 export async function importRoster(
   deps: { db: Db; clock: Clock },
-  input: { election: string; file: string; actor: string; onProgress?: (processed: number, total: number) => void | Promise<void> },
+  input: {
+    election: string;
+    file: string;
+    actor: string;
+    onProgress?: (processed: number, total: number) => void | Promise<void>;
+    /** Called now and then while the file is read before anything is written, which may take minutes. */
+    onReading?: (rows: number) => void | Promise<void>;
+    /** Called in each batch's transaction, after its rows: what it writes commits with them, and what it throws undoes them. */
+    inBatch?: (trx: Db, processed: number) => Promise<void>;
+  },
 ): Promise<RosterOutcome> {
   const { db } = deps;
   const election = await db.selectFrom('elections').select(['id']).where('slug', '=', input.election).executeTakeFirst();
@@ -44,8 +55,12 @@ export async function importRoster(
   // Pass 1: the whole file must read as a roster before anything is written.
   const rejections: RosterRejection[] = [];
   let rejected = 0;
+  let read = 0;
   const { rows: total } = await readRoster(input.file, {
-    row: () => undefined,
+    row: async () => {
+      read += 1;
+      if (read % READING_SIGNAL === 0) await input.onReading?.(read);
+    },
     reject: (rejection) => {
       rejected += 1;
       if (rejections.length < KEPT_REJECTIONS) rejections.push(rejection);
@@ -61,7 +76,10 @@ export async function importRoster(
     const rows = batch;
     batch = [];
     const now = deps.clock.now().toISOString();
-    await db.transaction().execute((trx) => writeBatch(trx, { electionId: election.id, rows, state, summary, now }));
+    await db.transaction().execute(async (trx) => {
+      await writeBatch(trx, { electionId: election.id, rows, state, summary, now });
+      await input.inBatch?.(trx, processed + rows.length);
+    });
     processed += rows.length;
     await input.onProgress?.(processed, total - rejected);
   };

@@ -1,8 +1,10 @@
 import type { Db } from '../db/client.js';
 import { findUserByEmail, insertUser } from '../db/repositories/accounts.js';
+import { countHit } from '../db/repositories/rate-limits.js';
 import type { Clock } from '../domain/clock.js';
 import { seededRandom, shuffle } from '../domain/fairness.js';
 import { responseRate, type ResponseRate } from '../domain/response-rate.js';
+import { inviteCandidates } from './invitations.js';
 import { hashPassword, passwordProblem, type PasswordProblem } from './passwords.js';
 
 /*
@@ -15,7 +17,7 @@ import { hashPassword, passwordProblem, type PasswordProblem } from './passwords
 export interface VolunteerDeps {
   db: Db;
   clock: Clock;
-  config: { volunteerMaxHold: number; volunteerHoldHours: number; passwordScryptLogN: number };
+  config: { volunteerMaxHold: number; volunteerHoldHours: number; volunteerTakesPerDay: number; passwordScryptLogN: number };
 }
 
 export const CHANNELS = ['email', 'phone', 'whatsapp', 'social', 'in_person', 'other'] as const;
@@ -49,11 +51,22 @@ async function releaseExpired(db: Db, now: string): Promise<void> {
   await db.deleteFrom('candidate_locks').where('expires_at', '<=', now).execute();
 }
 
-export type TakeOutcome = 'taken' | 'held_by_other' | 'limit' | 'published' | 'not_found';
+export type TakeOutcome = 'taken' | 'held_by_other' | 'limit' | 'daily_limit' | 'published' | 'not_found';
+
+const DAY_MS = 86_400_000;
+
+/** Raised inside a take's transaction to undo it: the volunteer has taken their day's share. */
+class DailyLimitReached extends Error {}
 
 /**
  * Takes a candidate for a volunteer. Two volunteers racing for one candidate:
  * one insert wins on the primary key, the other is told it is taken.
+ *
+ * A take shows the candidate's contact details and lets the volunteer invite
+ * them, so a volunteer may take VOLUNTEER_TAKES_PER_DAY candidates in 24
+ * hours (counted in `rate_limits`, shared by every process); taking and
+ * returning candidates in a loop soon stops. Returning one is never limited:
+ * it only frees the candidate for others, and each return follows a take.
  */
 export async function takeCandidate(deps: VolunteerDeps, input: { electionId: number; candidateKey: string; volunteerId: number }): Promise<TakeOutcome> {
   const now = deps.clock.now();
@@ -83,9 +96,14 @@ export async function takeCandidate(deps: VolunteerDeps, input: { electionId: nu
         })
         .onConflict((oc) => oc.column('candidate_id').doNothing())
         .executeTakeFirst();
-      return Number(inserted.numInsertedOrUpdatedRows ?? 0) === 1 ? ('taken' as const) : ('held_by_other' as const);
+      if (Number(inserted.numInsertedOrUpdatedRows ?? 0) !== 1) return 'held_by_other' as const;
+      // Counted with the take, in its transaction: a refused take is not counted.
+      const takes = await countHit(trx, `volunteer-takes:${input.volunteerId}`, nowIso, new Date(now.getTime() + DAY_MS).toISOString());
+      if (takes.hits > deps.config.volunteerTakesPerDay) throw new DailyLimitReached();
+      return 'taken' as const;
     });
-  } catch {
+  } catch (error) {
+    if (error instanceof DailyLimitReached) return 'daily_limit';
     // A concurrent writer's insert won (PostgreSQL serialization or SQLite busy): the candidate is someone else's.
     return 'held_by_other';
   }
@@ -95,6 +113,44 @@ export async function releaseCandidate(deps: VolunteerDeps, input: { electionId:
   const candidate = await deps.db.selectFrom('candidates').select('id').where('election_id', '=', input.electionId).where('key', '=', input.candidateKey).executeTakeFirst();
   if (!candidate) return;
   await deps.db.deleteFrom('candidate_locks').where('candidate_id', '=', candidate.id).where('volunteer_id', '=', input.volunteerId).execute();
+}
+
+export type VolunteerInviteOutcome =
+  | { kind: 'not_held' }
+  | { kind: 'registered' }
+  | { kind: 'live'; expiresAt: string }
+  | { kind: 'emailed'; to: string }
+  | { kind: 'link'; link: string };
+
+/**
+ * An invitation for a candidate the volunteer holds, under rules that keep a
+ * volunteer from taking the candidate's place (registering with the link):
+ * - a candidate whose invitation still works keeps it and gets no new one
+ *   from a volunteer (a new one would replace theirs); an organizer may make one;
+ * - a candidate with an e-mail on file gets the invitation by e-mail, and
+ *   the volunteer is told where it went, never the link;
+ * - only for a candidate with no e-mail on file does the volunteer get the
+ *   link to pass on by phone or messaging app (SPEC §1), once while it works.
+ * The invitation records the volunteer as its maker, and the audit log names them.
+ */
+export async function inviteHeldCandidate(
+  deps: VolunteerDeps & Parameters<typeof inviteCandidates>[0],
+  input: { election: { id: number; slug: string }; candidateKey: string; volunteer: { id: number; email: string } },
+): Promise<VolunteerInviteOutcome> {
+  const held = (await holdings(deps, { electionId: input.election.id, volunteerId: input.volunteer.id })).some((h) => h.key === input.candidateKey);
+  if (!held) return { kind: 'not_held' };
+  const outcome = await inviteCandidates(deps, {
+    election: input.election.slug,
+    candidate: input.candidateKey,
+    keepLive: true,
+    by: { createdBy: `user:${input.volunteer.id}`, actor: input.volunteer.email },
+  });
+  if (!outcome.ok) return { kind: 'not_held' };
+  const skipped = outcome.skipped[0];
+  if (skipped?.reason === 'live') return { kind: 'live', expiresAt: skipped.expiresAt };
+  const invitation = outcome.invitations[0];
+  if (!invitation) return { kind: 'registered' };
+  return invitation.emailedTo === null ? { kind: 'link', link: invitation.link } : { kind: 'emailed', to: invitation.emailedTo };
 }
 
 /** Records a contact attempt; only the volunteer holding the candidate may. */

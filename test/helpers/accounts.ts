@@ -3,7 +3,7 @@ import type { Response } from 'supertest';
 import type TestAgent from 'supertest/lib/agent.js';
 import { expect } from 'vitest';
 import { createAdmin } from '../../src/services/auth.js';
-import { inviteCandidates } from '../../src/services/invitations.js';
+import { COMMAND_LINE, inviteCandidates } from '../../src/services/invitations.js';
 import { createMailer } from '../../src/services/mailer.js';
 import { pino } from 'pino';
 import type { Clock } from '../../src/domain/clock.js';
@@ -24,7 +24,7 @@ export const pathOf = (link: string) => new URL(link).pathname;
 
 export async function inviteLink(ctx: Pick<TestContext, 'db' | 'config'> & { clock: Clock }, election: string, candidate: string): Promise<string> {
   const mailer = createMailer({ ...ctx, logger: pino({ level: 'silent' }) });
-  const outcome = await inviteCandidates({ ...ctx, mailer }, { election, candidate });
+  const outcome = await inviteCandidates({ ...ctx, mailer }, { election, candidate, by: COMMAND_LINE });
   if (!outcome.ok || outcome.invitations.length !== 1) throw new Error(`no invitation: ${JSON.stringify(outcome)}`);
   return pathOf(outcome.invitations[0]!.link);
 }

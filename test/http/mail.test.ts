@@ -3,7 +3,7 @@ import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
 import { writePackage } from '../../src/services/election-packages.js';
-import { inviteCandidates } from '../../src/services/invitations.js';
+import { COMMAND_LINE, inviteCandidates } from '../../src/services/invitations.js';
 import { createMailer } from '../../src/services/mailer.js';
 import { createTestContext, type TestContext } from '../helpers/app.js';
 import { loadFixture } from '../helpers/packages.js';
@@ -48,7 +48,7 @@ describe('e-mail through SMTP', () => {
 
   it('delivers invitations when SMTP_URL is set, and keeps a record of each', async () => {
     const mailer = createMailer({ ...ctx, logger: pino({ level: 'silent' }) });
-    const outcome = await inviteCandidates({ ...ctx, mailer }, { election: 'vila-pequena-2028', candidate: 'carla' });
+    const outcome = await inviteCandidates({ ...ctx, mailer }, { election: 'vila-pequena-2028', candidate: 'carla', by: COMMAND_LINE });
     expect(outcome.ok).toBe(true);
     expect(sink.received).toHaveLength(1);
     expect(sink.received[0]!.to).toEqual(['carla@example.org']);

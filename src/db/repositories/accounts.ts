@@ -149,6 +149,8 @@ export async function insertInvitation(
     email: string | null;
     now: string;
     expiresAt: string;
+    /** Who made it: `user:<id>`, `cli` or `reset-form`. */
+    createdBy: string;
   },
 ): Promise<void> {
   await db
@@ -161,8 +163,23 @@ export async function insertInvitation(
       email: invitation.email,
       created_at: invitation.now,
       expires_at: invitation.expiresAt,
+      created_by: invitation.createdBy,
     })
     .execute();
+}
+
+/** A candidate's invitation that still works (unused, not expired), if any: when it expires and who made it. */
+export async function findLiveCandidateInvitation(db: Db, input: { candidateId: number; now: string }): Promise<{ expiresAt: string; createdBy: string | null } | null> {
+  const row = await db
+    .selectFrom('invitations')
+    .select(['expires_at', 'created_by'])
+    .where('purpose', '=', 'candidate')
+    .where('candidate_id', '=', input.candidateId)
+    .where('used_at', 'is', null)
+    .where('expires_at', '>', input.now)
+    .orderBy('expires_at', 'desc')
+    .executeTakeFirst();
+  return row ? { expiresAt: row.expires_at, createdBy: row.created_by } : null;
 }
 
 export async function findInvitation(db: Db, tokenHash: string): Promise<InvitationRecord | null> {

@@ -1,21 +1,18 @@
-import { randomUUID } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import multer from 'multer';
 import type { z } from 'zod';
 import type { AppDeps } from '../../deps.js';
-import type { Db } from '../../db/client.js';
 import { findElectionDetail, listElections } from '../../db/repositories/elections.js';
 import { localeForCountry, localize, type LocalizedText } from '../../domain/locale.js';
 import { scalePoints } from '../../domain/scale.js';
 import { describePackageError } from '../../formats/election-package.js';
-import { RosterFileError } from '../../formats/tse-roster.js';
 import { answeredStatementIds, change, electionId, localizedFromForm, moderate, moveStatement, nextPosition } from '../../services/admin.js';
 import type { AuthDeps } from '../../services/auth.js';
 import { importElectionPackage } from '../../services/election-packages.js';
 import { inviteCandidates } from '../../services/invitations.js';
-import { importRoster } from '../../services/tse-import.js';
+import { liveRosterJob, rosterJob, runRosterJobInBackground, startRosterJob } from '../../services/roster-jobs.js';
 import { setElected } from '../../services/elected.js';
 import { AppError, NotFoundError } from '../errors.js';
 import { requireRole, type AccountMiddleware } from '../middleware/auth.js';
@@ -46,6 +43,7 @@ export function adminElectionsRouter(deps: AppDeps & AuthDeps & { account: Accou
   const router = Router();
   const admin = requireRole(['admin'], '/admin/login');
   const actor = (req: Request) => ({ email: req.signedIn!.user.email });
+  const background = deps.background ?? ((task: () => Promise<void>) => void task());
   const t = (res: Response) => res.locals.t as (key: string, params?: Record<string, string | number>) => string;
 
   /** Parses a form; on failure renders `again` with the messages and a 400, and returns null. */
@@ -128,7 +126,7 @@ export function adminElectionsRouter(deps: AppDeps & AuthDeps & { account: Accou
         campaignPeriod: row.campaign_period !== 0,
       },
       priorities: ['random', 'underrepresented'].map((p) => ({ value: p, label: t(res)(`admin.priority.${p}`), selected: p === row.volunteer_priority })),
-      audit: audit.map((a) => ({ at: a.created_at, actor: a.actor, action: a.action })),
+      audit: audit.map((a) => ({ at: a.created_at, actor: a.actor, action: a.action, subject: auditSubject(a.details) })),
       ...extra,
     });
   };
@@ -426,10 +424,11 @@ export function adminElectionsRouter(deps: AppDeps & AuthDeps & { account: Accou
     res.redirect(303, `/admin/e/${e.slug}/candidates?q=${encodeURIComponent(String(req.params.id))}`);
   });
 
+  /** Organizers' invitations are recorded as theirs (`invitations.created_by`, and the audit log). */
+  const inviter = (req: Request) => ({ createdBy: `user:${req.signedIn!.user.id}`, actor: req.signedIn!.user.email });
   const invitationResult = async (req: Request, res: Response, outcome: Awaited<ReturnType<typeof inviteCandidates>>) => {
     const e = await election(req);
     if (!outcome.ok) throw new NotFoundError();
-    await change(deps, { electionId: e.id, actor: actor(req), action: 'invite', details: { count: outcome.invitations.length } }, async () => undefined);
     res.render('admin/invitations', {
       title: t(res)('admin.invitations.title'),
       nav: nav(e.slug, 'candidates', res),
@@ -440,29 +439,14 @@ export function adminElectionsRouter(deps: AppDeps & AuthDeps & { account: Accou
   };
   router.post('/admin/e/:election/candidates/:id/invite', admin, async (req, res) => {
     const e = await election(req);
-    await invitationResult(req, res, await inviteCandidates(deps, { election: e.slug, candidate: String(req.params.id) }));
+    await invitationResult(req, res, await inviteCandidates(deps, { election: e.slug, candidate: String(req.params.id), by: inviter(req) }));
   });
   router.post('/admin/e/:election/invitations', admin, async (req, res) => {
     const e = await election(req);
     const input = InviteForm.safeParse(req.body ?? {});
     if (!input.success) throw new AppError(400, 'bad_request', 'error.badRequest');
-    const race = input.data.race ? e.races.find((r) => r.slug === input.data.race) : null;
-    if (input.data.race && !race) throw new NotFoundError();
     // Everyone in the race (or election) who has neither an account nor any invitation yet.
-    let query = deps.db
-      .selectFrom('candidates')
-      .select('key')
-      .where('election_id', '=', e.id)
-      .where((eb) => eb.not(eb.exists(eb.selectFrom('invitations').select('invitations.id').whereRef('invitations.candidate_id', '=', 'candidates.id'))))
-      .where((eb) => eb.not(eb.exists(eb.selectFrom('users').select('users.id').whereRef('users.candidate_id', '=', 'candidates.id'))));
-    if (race) query = query.where('race_id', '=', race.id);
-    const keys = (await query.execute()).map((c) => c.key);
-    const invitations = [];
-    for (const key of keys) {
-      const outcome = await inviteCandidates(deps, { election: e.slug, candidate: key });
-      if (outcome.ok) invitations.push(...outcome.invitations);
-    }
-    await invitationResult(req, res, { ok: true, invitations, skipped: [] });
+    await invitationResult(req, res, await inviteCandidates(deps, { election: e.slug, race: input.data.race || undefined, onlyUninvited: true, by: inviter(req) }));
   });
 
   /* Moderation */
@@ -541,9 +525,10 @@ export function adminElectionsRouter(deps: AppDeps & AuthDeps & { account: Accou
     try {
       const { readFile } = await import('node:fs/promises');
       const source = await readFile(file.path, 'utf8');
-      const slug = /"slug"\s*:\s*"([^"]*)"/.exec(source)?.[1];
-      if (slug !== undefined && slug !== e.slug) return importPage(req, res.status(400), { errors: [t(res)('admin.error.otherElection', { slug })] });
-      const outcome = await importElectionPackage(deps, { source, actor: req.signedIn!.user.email });
+      const outcome = await importElectionPackage(deps, { source, actor: req.signedIn!.user.email, election: e.slug });
+      if (!outcome.ok && outcome.otherElection !== undefined) {
+        return importPage(req, res.status(400), { errors: [t(res)('admin.error.otherElection', { slug: outcome.otherElection })] });
+      }
       if (!outcome.ok) {
         const errors = outcome.errors
           ? outcome.errors.map((error) => describePackageError(error, (key, params) => t(res)(key, params)))
@@ -555,38 +540,52 @@ export function adminElectionsRouter(deps: AppDeps & AuthDeps & { account: Accou
       await rm(file.path, { force: true });
     }
   });
-  router.post('/admin/e/:election/import/tse', admin, importLimit, upload(deps.config.rosterUploadMaxMb), async (req, res) => {
+  // One roster import at a time per election: said before the upload is read, and decided by the database after.
+  const runningImportPage = (req: Request, res: Response, running: { actor: string; createdAt: string }) =>
+    importPage(req, res.status(409), { errors: [t(res)('admin.error.importRunning', { actor: running.actor })] });
+  const oneRosterImport: RequestHandler = async (req, res, next) => {
+    try {
+      const running = await liveRosterJob(deps, (await election(req)).id);
+      if (running) return await runningImportPage(req, res, running);
+      next();
+    } catch (error) {
+      next(error);
+    }
+  };
+  router.post('/admin/e/:election/import/tse', admin, importLimit, oneRosterImport, upload(deps.config.rosterUploadMaxMb), async (req, res) => {
     const e = await election(req);
     const file = req.file;
     if (!file || file.size === 0) {
       if (file) await rm(file.path, { force: true });
       return importPage(req, res.status(400), { errors: [t(res)('admin.error.noFile')] });
     }
-    const id = randomUUID();
-    const now = deps.clock.now().toISOString();
-    await deps.db.insertInto('import_jobs').values({ id, election_id: e.id, kind: 'tse', actor: req.signedIn!.user.email, status: 'running', processed: 0, summary: null, created_at: now, updated_at: now }).execute();
+    const actor = req.signedIn!.user.email;
+    const started = await startRosterJob(deps, { electionId: e.id, actor });
+    if (!started.ok) {
+      await rm(file.path, { force: true });
+      return runningImportPage(req, res, started.running);
+    }
     // The import goes on after this response; its page shows the progress.
-    void runRosterJob(deps.db, { id, election: e.slug, file: file.path, actor: req.signedIn!.user.email, clock: deps.clock, logger: deps.logger });
-    res.redirect(303, `/admin/jobs/${id}`);
+    background(() => runRosterJobInBackground(deps, { jobId: started.jobId, election: e.slug, file: file.path, actor }));
+    res.redirect(303, `/admin/jobs/${started.jobId}`);
   });
   router.get('/admin/jobs/:id', admin, async (req, res) => {
-    const job = await deps.db.selectFrom('import_jobs').selectAll().where('id', '=', String(req.params.id)).executeTakeFirst();
+    const job = await rosterJob(deps, String(req.params.id));
     if (!job) throw new NotFoundError();
-    const slug = (await deps.db.selectFrom('elections').select('slug').where('id', '=', job.election_id).executeTakeFirstOrThrow()).slug;
+    const slug = (await deps.db.selectFrom('elections').select('slug').where('id', '=', job.electionId).executeTakeFirstOrThrow()).slug;
     const summary = job.summary === null ? null : (JSON.parse(job.summary) as Record<string, unknown>);
-    // A job whose process stopped (restart, crash) never finishes: after five quiet minutes, say so.
-    const interrupted = job.status === 'running' && deps.clock.now().getTime() - Date.parse(job.updated_at) > 5 * 60_000;
-    const running = job.status === 'running' && !interrupted;
+    // A job whose process stopped (restart, crash) never finishes: after five quiet minutes, it says so.
+    const running = job.state === 'running';
     res.render('admin/job', {
       title: t(res)('admin.job.title'),
       refresh: running,
-      status: t(res)(interrupted ? 'admin.job.interrupted' : `admin.job.${job.status}`),
+      status: t(res)(`admin.job.${job.state}`),
       running,
       processed: job.processed,
-      summary: summary && job.status === 'done' ? t(res)('cli.tse.summary', summary as Record<string, number>) : null,
+      summary: summary && job.state === 'done' ? t(res)('cli.tse.summary', summary as Record<string, number>) : null,
       rejections: summary && Array.isArray(summary.rejections) ? (summary.rejections as Array<{ line: number; reason: string; params: Record<string, string | number> }>).map((r) => t(res)('cli.tse.rejected', { line: r.line, reason: t(res)(`tse.reject.${r.reason}`, r.params) })) : [],
       error:
-        job.status !== 'failed' || !summary
+        job.state !== 'failed' || !summary
           ? null
           : typeof summary.code === 'string'
             ? t(res)(`tse.file.${summary.code}`, { ...(summary.params as Record<string, string | number>), line: Number(summary.line), file: 'CSV' })
@@ -598,35 +597,14 @@ export function adminElectionsRouter(deps: AppDeps & AuthDeps & { account: Accou
   return router;
 }
 
-/** Runs a roster import in the background, keeping its progress and outcome in `import_jobs`. */
-async function runRosterJob(
-  db: Db,
-  input: { id: string; election: string; file: string; actor: string; clock: AppDeps['clock']; logger: AppDeps['logger'] },
-): Promise<void> {
-  const finish = async (status: 'done' | 'failed', summary: unknown) =>
-    db.updateTable('import_jobs').set({ status, summary: JSON.stringify(summary), updated_at: input.clock.now().toISOString() }).where('id', '=', input.id).execute();
+/** The candidate an audit entry is about, when its details name one. */
+function auditSubject(details: string | null): string | null {
+  if (details === null) return null;
   try {
-    const outcome = await importRoster(
-      { db, clock: input.clock },
-      {
-        election: input.election,
-        file: input.file,
-        actor: input.actor,
-        onProgress: async (processed) => {
-          await db.updateTable('import_jobs').set({ processed, updated_at: input.clock.now().toISOString() }).where('id', '=', input.id).execute();
-        },
-      },
-    );
-    if (outcome.ok) await finish('done', { ...outcome.summary });
-    else await finish('failed', { message: outcome.problem });
-  } catch (error) {
-    if (error instanceof RosterFileError) {
-      await finish('failed', { message: `${error.code} (${error.line})`, code: error.code, line: error.line, params: error.params });
-    } else {
-      input.logger.error({ err: error }, 'roster import failed');
-      await finish('failed', { message: 'internal' });
-    }
-  } finally {
-    await rm(input.file, { force: true });
+    const parsed = JSON.parse(details) as unknown;
+    const candidate = parsed !== null && typeof parsed === 'object' ? (parsed as Record<string, unknown>).candidate : undefined;
+    return typeof candidate === 'string' ? candidate : null;
+  } catch {
+    return null;
   }
 }

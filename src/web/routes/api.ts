@@ -1,4 +1,4 @@
-import express, { Router, type NextFunction, type Request, type Response } from 'express';
+import { Router, type NextFunction, type Request, type Response } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import type { AppDeps } from '../../deps.js';
 import type { ReadModel } from '../../read-model/read-model.js';
@@ -11,6 +11,7 @@ import { listElections } from '../../db/repositories/elections.js';
 import { changesPage, publicCandidates } from '../../services/open-data.js';
 import { electionCoherence } from '../../services/coherence.js';
 import { coherenceJson } from '../../services/coherence-data.js';
+import { jsonBody } from '../middleware/json-body.js';
 import { refuseNul } from '../middleware/nul.js';
 import { sendWithoutTag } from '../render.js';
 import { matchJson } from '../views/match-json.js';
@@ -122,7 +123,7 @@ export function apiRouter(deps: AppDeps & { readModel: ReadModel }): Router {
     matchLimit,
     validate('params', ElectionParams),
     requireJson,
-    express.json({ limit: BODY_LIMIT, strict: true }),
+    jsonBody(BODY_LIMIT),
     refuseNul,
     validate('body', MatchBody),
     async (_req, res) => {

@@ -1,4 +1,5 @@
 import { Router, type Request, type Response } from 'express';
+import { rateLimit } from 'express-rate-limit';
 import type { AppDeps } from '../../deps.js';
 import type { DraftAnswer } from '../../db/repositories/drafts.js';
 import { setSessionActingCandidate } from '../../db/repositories/accounts.js';
@@ -17,6 +18,7 @@ import { loadCandidate, loadQuestionnaire, publishDraft, saveDraft, saveProfile,
 import { INVITATION_PATH } from '../../services/invitations.js';
 import { AppError, NotFoundError } from '../errors.js';
 import { cookieNames, cookieOptions, requireRole, type AccountMiddleware } from '../middleware/auth.js';
+import { SharedRateLimitStore } from '../middleware/rate-limit-store.js';
 import { LoginForm, PasswordForm, ProfileForm, ResetForm, TokenParams, WelcomeForm } from '../schemas/accounts.js';
 import type { ReadModel } from '../../read-model/read-model.js';
 import {
@@ -31,6 +33,7 @@ import {
 
 /** How long an opened invitation or reset link waits, in a cookie, for its form. */
 const LINK_COOKIE_MS = 60 * 60 * 1000;
+const HOUR_MS = 60 * 60 * 1000;
 const RESET_PATH = '/candidate/reset';
 
 /**
@@ -257,7 +260,33 @@ export function candidateRouter(deps: AppDeps & AuthDeps & { account: AccountMid
     page(res, 'candidate/preview', previewView(state, { locale: res.locals.locale, t: res.locals.t, race }), acting);
   });
 
-  router.post('/candidate/publish', signedIn, async (req, res) => {
+  /*
+   * Each publication writes public, chained history and makes every process rebuild the race: a
+   * candidate (or a stolen session) may publish PUBLICATIONS_PER_HOUR times an hour. Counted per
+   * candidate in the database, so that every app process counts against the same limit; a
+   * publication refused for another reason (nothing to publish, questionnaire closed) does not count.
+   */
+  const publishLimit = rateLimit({
+    store: new SharedRateLimitStore(deps, 'publish:'),
+    windowMs: HOUR_MS,
+    limit: config.publicationsPerHour,
+    skipFailedRequests: true,
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    keyGenerator: (req) => `candidate:${sessionCandidate(req).candidateId ?? ''}`,
+    // The dashboard again, with the draft kept and a message: not an error page.
+    handler: (req, res, next) => {
+      current(req)
+        .then(({ state, acting }) => {
+          const view = dashboardView(state, { locale: res.locals.locale, t: res.locals.t, acting, notice: null });
+          page(res, 'candidate/dashboard', { ...view, error: res.locals.t('candidateArea.publishLimit', { count: config.publicationsPerHour }) }, acting, 429);
+        })
+        .catch(next);
+    },
+    validate: { keyGeneratorIpFallback: false },
+  });
+
+  router.post('/candidate/publish', signedIn, publishLimit, async (req, res) => {
     const { state, actor, acting } = await current(req);
     const result = await publishDraft(deps, { candidateId: state.candidate.id, actor });
     if (!result.ok) throw new AppError(409, result.problem, `candidateArea.publishProblem.${result.problem}`);

@@ -7,9 +7,10 @@ import { listElections } from '../../db/repositories/elections.js';
 import { localize } from '../../domain/locale.js';
 import type { ReadModel } from '../../read-model/read-model.js';
 import { exportElectionPackage, packageText } from '../../services/election-packages.js';
-import { CSV_COLUMNS, csvRows } from '../../services/open-data.js';
+import { CSV_COLUMNS, CSV_NUMERIC_COLUMNS, csvRows } from '../../services/open-data.js';
 import { electionCoherence } from '../../services/coherence.js';
-import { COHERENCE_CSV_COLUMNS, coherenceCsvRows } from '../../services/coherence-data.js';
+import { COHERENCE_CSV_COLUMNS, COHERENCE_CSV_NUMERIC_COLUMNS, coherenceCsvRows } from '../../services/coherence-data.js';
+import { spreadsheetSafeRow } from '../../formats/csv-cells.js';
 import { AppError, NotFoundError } from '../errors.js';
 import { embedSnippet } from '../views/transparency.js';
 import { translate } from '../../i18n.js';
@@ -55,7 +56,7 @@ export function dataRouter(deps: AppDeps & { readModel: ReadModel }): Router {
     if (!coherence) return next();
     res.set('Cache-Control', 'public, max-age=300');
     res.set('Access-Control-Allow-Origin', '*');
-    await sendCsv(res, { filename: `${coherence.election.slug}-coherence.csv`, columns: COHERENCE_CSV_COLUMNS, rows: coherenceCsvRows(coherence) });
+    await sendCsv(res, { filename: `${coherence.election.slug}-coherence.csv`, columns: COHERENCE_CSV_COLUMNS, numeric: COHERENCE_CSV_NUMERIC_COLUMNS, rows: coherenceCsvRows(coherence) });
   });
 
   router.get('/data/:file', async (req, res) => {
@@ -72,7 +73,7 @@ export function dataRouter(deps: AppDeps & { readModel: ReadModel }): Router {
       return;
     }
     // Streamed a race at a time: a national election does not have to fit in memory.
-    await sendCsv(res, { filename: `${election.slug}.csv`, columns: CSV_COLUMNS, rows: csvRows(deps.db, election) });
+    await sendCsv(res, { filename: `${election.slug}.csv`, columns: CSV_COLUMNS, numeric: CSV_NUMERIC_COLUMNS, rows: csvRows(deps.db, election) });
   });
 
   router.get('/oembed', async (req, res) => {
@@ -104,16 +105,21 @@ export function dataRouter(deps: AppDeps & { readModel: ReadModel }): Router {
   return router;
 }
 
-/** Streams rows as a CSV download (UTF-8, header row), waiting whenever the client reads slower than rows come. */
+/**
+ * Streams rows as a CSV download (UTF-8, header row), waiting whenever the
+ * client reads slower than rows come. Text cells a spreadsheet would run as
+ * a formula are neutralised (formats/csv-cells.ts); `numeric` names the
+ * columns of numbers, which stay numbers.
+ */
 async function sendCsv<C extends string>(
   res: Response,
-  input: { filename: string; columns: readonly C[]; rows: Iterable<Record<C, string>> | AsyncIterable<Record<C, string>> },
+  input: { filename: string; columns: readonly C[]; numeric: ReadonlySet<C>; rows: Iterable<Record<C, string>> | AsyncIterable<Record<C, string>> },
 ): Promise<void> {
   res.type('text/csv; charset=utf-8').set('Content-Disposition', `attachment; filename="${input.filename}"`);
   const csv = stringify({ header: true, columns: [...input.columns] });
   csv.pipe(res);
   for await (const row of input.rows) {
-    if (!csv.write(row)) await once(csv, 'drain');
+    if (!csv.write(spreadsheetSafeRow(row, input.numeric))) await once(csv, 'drain');
   }
   csv.end();
 }

@@ -5,8 +5,19 @@ import { findElectionDetail, listElections } from '../../db/repositories/electio
 import { readLinks } from '../../db/json-columns.js';
 import { localeForCountry, localize } from '../../domain/locale.js';
 import { createSession, endSession, logIn, type AuthDeps } from '../../services/auth.js';
-import { inviteCandidates } from '../../services/invitations.js';
-import { CHANNELS, holdings, isApproved, logContact, OUTCOMES, queue, raceProgress, releaseCandidate, signUpVolunteer, takeCandidate } from '../../services/volunteers.js';
+import {
+  CHANNELS,
+  holdings,
+  inviteHeldCandidate,
+  isApproved,
+  logContact,
+  OUTCOMES,
+  queue,
+  raceProgress,
+  releaseCandidate,
+  signUpVolunteer,
+  takeCandidate,
+} from '../../services/volunteers.js';
 import { translate } from '../../i18n.js';
 import { AppError, NotFoundError } from '../errors.js';
 import { cookieNames, requireRole, type AccountMiddleware } from '../middleware/auth.js';
@@ -122,6 +133,8 @@ export function volunteerRouter(deps: AppDeps & AuthDeps & { account: AccountMid
           links: readLinks(h.links),
           expiresAt: h.expires_at,
           canInvite: h.status === 'listed' || h.status === 'invited',
+          // With an e-mail on file, the invitation goes there; the volunteer never sees its link.
+          inviteLabel: t(res)(h.email ? 'volunteer.sendInvitation' : 'volunteer.getLink'),
           attempts: h.attempts.map((a) => ({ at: a.created_at, channel: t(res)(`volunteer.channel.${a.channel}`), outcome: t(res)(`volunteer.outcome.${a.outcome}`), note: a.note })),
         };
       }),
@@ -131,7 +144,7 @@ export function volunteerRouter(deps: AppDeps & AuthDeps & { account: AccountMid
         const rate = progress.get(id)!;
         return { race: raceName(id), label: t(res)('rate.summary', { published: rate.published, total: rate.total, percent: rate.percent ?? 0 }), percent: rate.percent ?? 0 };
       }),
-      notice: typeof req.query.notice === 'string' && /^[a-z_]+$/.test(req.query.notice) ? t(res)(`volunteer.notice.${req.query.notice}`) : null,
+      notice: typeof req.query.notice === 'string' && /^[a-z_]+$/.test(req.query.notice) ? t(res)(`volunteer.notice.${req.query.notice}`, { max: config.volunteerTakesPerDay }) : null,
     });
   });
 
@@ -150,27 +163,34 @@ export function volunteerRouter(deps: AppDeps & AuthDeps & { account: AccountMid
     await releaseCandidate(deps, { electionId: election.id, candidateKey: input.data.candidate, volunteerId: req.signedIn!.user.id });
     res.redirect(303, `/volunteer/e/${election.slug}?notice=released`);
   });
-  // A fresh invitation link for a held candidate, shown once with a message ready to send.
+  /*
+   * An invitation for a held candidate, with a message ready to send. The link itself is shown only
+   * for a candidate with no e-mail on file; see inviteHeldCandidate for the rules.
+   */
   router.post('/volunteer/e/:election/invite', volunteer, async (req, res) => {
     const election = await electionOf(req);
     const input = CandidateForm.safeParse(req.body ?? {});
     if (!input.success) throw new AppError(400, 'bad_request', 'error.badRequest');
-    const mine = await holdings(deps, { electionId: election.id, volunteerId: req.signedIn!.user.id });
-    const held = mine.find((h) => h.key === input.data.candidate);
+    const user = req.signedIn!.user;
+    const held = (await holdings(deps, { electionId: election.id, volunteerId: user.id })).find((h) => h.key === input.data.candidate);
     if (!held) throw new AppError(409, 'not_held', 'volunteer.notHeld');
-    const outcome = await inviteCandidates(deps, { election: election.slug, candidate: held.key });
-    const link = outcome.ok ? outcome.invitations[0]?.link : undefined;
-    if (!link) throw new AppError(409, 'registered', 'volunteer.alreadyRegistered');
+    const outcome = await inviteHeldCandidate(deps, { election, candidateKey: held.key, volunteer: { id: user.id, email: user.email } });
+    if (outcome.kind === 'not_held') throw new AppError(409, 'not_held', 'volunteer.notHeld');
+    if (outcome.kind === 'registered') throw new AppError(409, 'registered', 'volunteer.alreadyRegistered');
+    const page = { title: t(res)('volunteer.invite.title'), name: held.ballot_name ?? held.name, back: `/volunteer/e/${election.slug}` };
+    if (outcome.kind === 'live') return res.status(409).render('volunteer/invite', { ...page, liveUntil: outcome.expiresAt });
     const locale = localeForCountry(election.country);
-    const message = translate(locale, 'volunteer.message', { name: held.name, election: localize(election.name, locale), link });
+    const electionName = localize(election.name, locale);
+    const message =
+      outcome.kind === 'emailed'
+        ? translate(locale, 'volunteer.messageEmailed', { name: held.name, election: electionName, email: outcome.to })
+        : translate(locale, 'volunteer.message', { name: held.name, election: electionName, link: outcome.link });
     res.render('volunteer/invite', {
-      title: t(res)('volunteer.invite.title'),
-      name: held.ballot_name ?? held.name,
+      ...page,
+      emailedTo: outcome.kind === 'emailed' ? outcome.to : null,
       email: held.email,
-      link,
       message,
       whatsapp: `https://wa.me/?text=${encodeURIComponent(message)}`,
-      back: `/volunteer/e/${election.slug}`,
     });
   });
 
