@@ -218,11 +218,21 @@ export interface OutboxTable {
   id: Generated<number>;
   to_address: string;
   subject: string;
+  /** Once sent through SMTP, without the tokens of its links (services/mailer.ts). */
   body_text: string;
   created_at: string;
   sent_at: string | null;
   error: string | null;
+  /**
+   * `pending` for the sender, `sending` (claimed by a process), `sent`, `failed`,
+   * or `manual`: without SMTP, an organizer reads it and passes it on.
+   */
+  delivery: Generated<OutboxDelivery>;
+  /** When a process claimed it for sending; a claim older than a few minutes is taken over. */
+  claimed_at: string | null;
 }
+
+export type OutboxDelivery = 'pending' | 'sending' | 'sent' | 'failed' | 'manual';
 
 export interface ModerationLogTable {
   id: Generated<number>;
