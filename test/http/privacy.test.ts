@@ -4,6 +4,9 @@ import { pino } from 'pino';
 import request from 'supertest';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import * as outboxQueue from '../../db/migrations/2026-12-07T010000-outbox-queue.js';
+import express from 'express';
+import { createApp } from '../../src/app.js';
+import { seededRandom } from '../../src/domain/fairness.js';
 import { createAdmin } from '../../src/services/auth.js';
 import { writePackage } from '../../src/services/election-packages.js';
 import { acceptInvitation, csrfOf, inviteLink, pathOf } from '../helpers/accounts.js';
@@ -173,5 +176,114 @@ describe('the outbox', () => {
       await ctx!.close();
       ctx = undefined;
     }
+  });
+});
+
+/**
+ * The test's app again, over the same database and background work, with the
+ * SQL of every query recorded, and how many had run when each answer went out.
+ */
+function recordingApp(ctx: TestContext) {
+  const queries: string[] = [];
+  const answered: number[] = [];
+  const db = ctx.db.withPlugin({
+    transformQuery: ({ node, queryId }) => {
+      queries.push(ctx.db.getExecutor().compileQuery(node, queryId).sql);
+      return node;
+    },
+    transformResult: ({ result }) => Promise.resolve(result),
+  });
+  const app = createApp({
+    config: ctx.config,
+    db,
+    clock: ctx.clock,
+    logger: pino({ level: 'silent' }),
+    random: seededRandom(42),
+    secret: 'test-secret-of-at-least-32-characters!',
+    background: ctx.background,
+  });
+  const outer = express();
+  outer.use((_req, res, next) => {
+    res.once('finish', () => answered.push(queries.length));
+    next();
+  });
+  outer.use(app);
+  return { app: outer, queries, answered };
+}
+
+/** A page's bytes, its CSRF tokens (one per visitor) aside. */
+const withoutCsrf = (html: string) => html.replace(/name="_csrf" value="[^"]*"/g, 'name="_csrf" value=""');
+
+describe('whether an e-mail address has an account', () => {
+  let ctx: TestContext;
+  const setUp = async (env: Record<string, string> = {}) => {
+    ctx = await createTestContext({ PASSWORD_SCRYPT_LOG_N: '10', ...env });
+    expect((await writePackage(ctx, { pkg: loadFixture('small-election.json'), actor: 'test' })).ok).toBe(true);
+    await acceptInvitation(request.agent(ctx.app), await inviteLink(ctx, election, 'carla'), 'carla@example.org');
+  };
+  afterEach(() => ctx.close());
+  const mailsTo = async (to: string) => (await ctx.db.selectFrom('outbox').select('id').where('to_address', '=', to).execute()).length;
+
+  it('password reset: the same answer, byte for byte, and the same work before it, for an address with an account and one without', async () => {
+    await setUp();
+    const { app, queries, answered } = recordingApp(ctx);
+    const ask = async (email: string) => {
+      const agent = request.agent(app);
+      const form = await agent.get('/candidate/reset?lang=en');
+      await ctx.settled();
+      const start = queries.length;
+      answered.length = 0;
+      const res = await agent.post('/candidate/reset?lang=en').type('form').send({ _csrf: csrfOf(form), email });
+      const sentAt = answered[0]!;
+      await ctx.settled();
+      // Headers aside from the time, the visitor's CSRF cookie and the rate limits' counts of this client and address.
+      const { date: _date, 'set-cookie': _cookie, ratelimit: _count, 'ratelimit-policy': _policy, ...headers } = res.headers;
+      return { status: res.status, headers, body: withoutCsrf(res.text), before: queries.slice(start, sentAt), after: queries.slice(sentAt) };
+    };
+    // The first count of the hour also clears the ended ones (rate-limit-store.ts): done before both.
+    await ask('someone@example.org');
+    const known = await ask('carla@example.org');
+    const unknown = await ask('nobody@example.org');
+
+    expect(known.status).toBe(200);
+    expect(unknown.status).toBe(known.status);
+    expect(unknown.headers).toEqual(known.headers);
+    expect(unknown.body).toBe(known.body);
+    // Before the answer: the same statements (the rate limits' counts), none about accounts, links or mails.
+    expect(known.before.length).toBeGreaterThan(0);
+    expect(unknown.before).toEqual(known.before);
+    expect(known.before.filter((sql) => /"(users|invitations|outbox)"/.test(sql))).toEqual([]);
+    // After it, the look-up; a link and a mail for the account only.
+    expect(known.after.some((sql) => /from "users"/.test(sql))).toBe(true);
+    expect(unknown.after.some((sql) => /from "users"/.test(sql))).toBe(true);
+    expect(await mailsTo('carla@example.org')).toBe(1);
+    expect(await mailsTo('nobody@example.org')).toBe(0);
+  });
+
+  it('password reset: limited per e-mail address and per client address, answered requests counting too', async () => {
+    await setUp({ RESET_MAX_PER_ACCOUNT: '2', RESET_MAX_PER_IP: '8' });
+    const agent = request.agent(ctx.app);
+    const token = csrfOf(await agent.get('/candidate/reset'));
+    const reset = (email: string, lang = 'en') => agent.post(`/candidate/reset?lang=${lang}`).type('form').send({ _csrf: token, email });
+    // Two for carla's address, the third refused; the same for an address without an account.
+    expect((await reset('carla@example.org')).status).toBe(200);
+    expect((await reset('Carla@Example.org')).status).toBe(200);
+    const refused = await reset('carla@example.org');
+    expect(refused.status).toBe(429);
+    expect(refused.text).toContain('Too many requests for this e-mail address, or from your connection, within an hour.');
+    expect((await reset('nobody@example.org')).status).toBe(200);
+    expect((await reset('nobody@example.org')).status).toBe(200);
+    const refusedToo = await reset('nobody@example.org');
+    expect(refusedToo.status).toBe(429);
+    expect(withoutCsrf(refusedToo.text)).toBe(withoutCsrf(refused.text));
+    await ctx.settled();
+    expect(await mailsTo('carla@example.org')).toBe(2);
+    // Six requests from this client so far: two more, then every address is refused to it, in its language.
+    expect((await reset('a@example.org')).status).toBe(200);
+    expect((await reset('b@example.org')).status).toBe(200);
+    const pt = await reset('c@example.org', 'pt-BR');
+    expect(pt.status).toBe(429);
+    expect(pt.text).toContain('Pedidos demais para este e-mail, ou a partir da sua conexão, em uma hora.');
+    expect((await reset('d@example.org', 'es')).text).toContain('Demasiadas solicitudes para este correo, o desde su conexión, en una hora.');
   });
 });

@@ -18,7 +18,9 @@ import { INVITATION_PATH } from '../../services/invitations.js';
 import { AppError, NotFoundError } from '../errors.js';
 import { cookieNames, cookieOptions, requireRole, type AccountMiddleware } from '../middleware/auth.js';
 import { LoginForm, PasswordForm, ProfileForm, ResetForm, TokenParams, WelcomeForm } from '../schemas/accounts.js';
+import type { BackgroundTasks } from '../../services/background.js';
 import type { ElectionCache } from '../../services/election-cache.js';
+import { responseDone } from '../after-response.js';
 import {
   accountProblemView,
   dashboardView,
@@ -38,7 +40,7 @@ const RESET_PATH = '/candidate/reset';
  * questionnaire, preview, publication. Every page works without JavaScript;
  * every state change needs the session's CSRF token.
  */
-export function candidateRouter(deps: AppDeps & AuthDeps & { account: AccountMiddleware; cache: ElectionCache }): Router {
+export function candidateRouter(deps: AppDeps & AuthDeps & { account: AccountMiddleware; cache: ElectionCache; background: BackgroundTasks }): Router {
   const router = Router();
   const { account, config } = deps;
   const names = cookieNames(config);
@@ -133,9 +135,12 @@ export function candidateRouter(deps: AppDeps & AuthDeps & { account: AccountMid
   /* Password reset */
 
   router.get(RESET_PATH, (_req, res) => render(res, 'candidate/reset', { title: res.locals.t('reset.title') }));
-  router.post(RESET_PATH, ...account.loginLimits, async (req, res) => {
+  router.post(RESET_PATH, ...account.mailLimits, (req, res) => {
     const input = form(ResetForm, req);
-    await requestPasswordReset(deps, { email: input.email, locale: res.locals.locale, path: RESET_PATH });
+    // The same answer at once, whether the address has an account or not: looking it up, making the
+    // link and writing the mail come after the answer, so neither its content nor its time tells.
+    const locale = res.locals.locale;
+    deps.background.run('password reset', () => requestPasswordReset(deps, { email: input.email, locale, path: RESET_PATH }), responseDone(res));
     render(res, 'candidate/reset-sent', { title: res.locals.t('reset.title') });
   });
   arriveByLink(RESET_PATH, '/candidate/password', ['reset']);
