@@ -153,6 +153,13 @@ export interface UserTable {
   name: string | null;
   /** When an organizer approved a volunteer; null while waiting. */
   approved_at: string | null;
+  /**
+   * When the owner of the e-mail address confirmed the account (a volunteer,
+   * by the link e-mailed at sign-up or by a password reset); set at creation
+   * for accounts made from an invitation or by an organizer. Null: nobody can
+   * sign in to it yet.
+   */
+  confirmed_at: string | null;
 }
 
 export interface SessionTable {

@@ -1,4 +1,5 @@
 import { Writable } from 'node:stream';
+import * as cheerio from 'cheerio';
 import type { Kysely } from 'kysely';
 import { pino } from 'pino';
 import request from 'supertest';
@@ -9,7 +10,7 @@ import { createApp } from '../../src/app.js';
 import { seededRandom } from '../../src/domain/fairness.js';
 import { createAdmin } from '../../src/services/auth.js';
 import { writePackage } from '../../src/services/election-packages.js';
-import { acceptInvitation, csrfOf, inviteLink, pathOf } from '../helpers/accounts.js';
+import { acceptInvitation, csrfOf, inviteLink, PASSWORD, pathOf } from '../helpers/accounts.js';
 import { createTestContext, type TestContext } from '../helpers/app.js';
 import { freePort } from '../browser/support/site.js';
 import { loadFixture } from '../helpers/packages.js';
@@ -258,6 +259,44 @@ describe('whether an e-mail address has an account', () => {
     expect(unknown.after.some((sql) => /from "users"/.test(sql))).toBe(true);
     expect(await mailsTo('carla@example.org')).toBe(1);
     expect(await mailsTo('nobody@example.org')).toBe(0);
+  });
+
+  it('volunteer sign-up: the same answer, byte for byte, and the same work before it, for an address with an account and one without', async () => {
+    await setUp();
+    const { app, queries, answered } = recordingApp(ctx);
+    const signUp = async (email: string) => {
+      const agent = request.agent(app);
+      const form = await agent.get('/volunteer/signup?lang=en');
+      await ctx.settled();
+      const start = queries.length;
+      answered.length = 0;
+      const res = await agent
+        .post('/volunteer/signup?lang=en')
+        .type('form')
+        .send({ _csrf: csrfOf(form), name: 'Joana Voluntária', email, password: PASSWORD, confirm: PASSWORD });
+      const sentAt = answered[0]!;
+      await ctx.settled();
+      const { date: _date, 'set-cookie': _cookie, ratelimit: _count, 'ratelimit-policy': _policy, ...headers } = res.headers;
+      return { status: res.status, headers, body: withoutCsrf(res.text), before: queries.slice(start, sentAt), after: queries.slice(sentAt) };
+    };
+    await signUp('someone@example.org');
+    const taken = await signUp('carla@example.org');
+    const fresh = await signUp('joana@example.org');
+
+    expect(taken.status).toBe(200);
+    expect(fresh.status).toBe(taken.status);
+    expect(fresh.headers).toEqual(taken.headers);
+    expect(fresh.body).toBe(taken.body);
+    expect(cheerio.load(fresh.body)('[role=status]').text()).toContain('Check your e-mail to confirm your sign-up');
+    // Before the answer: the rate limits' counts, the same for both; no account looked up or made, no
+    // password hashed (the hash is stored with the account, in the same work), no link, no mail.
+    expect(fresh.before).toEqual(taken.before);
+    expect(taken.before.filter((sql) => /"(users|invitations|outbox)"/.test(sql))).toEqual([]);
+    // After it: an account to confirm and a link for the new address; a mail to both.
+    expect(fresh.after.filter((sql) => /^insert into "(users|invitations|outbox)"/.test(sql)).map((sql) => sql.split('"')[1])).toEqual(['users', 'invitations', 'outbox']);
+    expect(taken.after.filter((sql) => /^insert into /.test(sql)).map((sql) => sql.split('"')[1])).toEqual(['outbox']);
+    expect(await mailsTo('carla@example.org')).toBe(1);
+    expect(await mailsTo('joana@example.org')).toBe(1);
   });
 
   it('password reset: limited per e-mail address and per client address, answered requests counting too', async () => {

@@ -4,6 +4,7 @@ import type { DraftAnswer } from '../../db/repositories/drafts.js';
 import { setSessionActingCandidate } from '../../db/repositories/accounts.js';
 import { localize } from '../../domain/locale.js';
 import {
+  RESET_PATH,
   acceptCandidateInvitation,
   endSession,
   logIn,
@@ -31,9 +32,11 @@ import {
   type StatementError,
 } from '../views/candidate.js';
 
+/** Where each kind of account lands once signed in afresh by a reset link. */
+const HOME_PATHS = { admin: '/admin', candidate: '/candidate', volunteer: '/volunteer' } as const;
+
 /** How long an opened invitation or reset link waits, in a cookie, for its form. */
 const LINK_COOKIE_MS = 60 * 60 * 1000;
-const RESET_PATH = '/candidate/reset';
 
 /**
  * The candidate area (`/candidate/…`): invitation, password, login, profile,
@@ -159,7 +162,7 @@ export function candidateRouter(deps: AppDeps & AuthDeps & { account: AccountMid
     }
     res.clearCookie(names.link, cookieOptions(config));
     account.setSession(res, result.sessionToken);
-    res.redirect(303, result.user.role === 'admin' ? '/admin' : '/candidate');
+    res.redirect(303, HOME_PATHS[result.user.role]);
   });
 
   /* The candidate's own pages: a candidate, or an organizer acting at a candidate's request. */

@@ -18,6 +18,8 @@ export interface Site {
   db: Db;
   config: Config;
   clock: Clock;
+  /** Waits for the server's work after its answers (e-mails written and sent after the answer). */
+  settled(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -52,6 +54,7 @@ export async function startSite(env: Record<string, string> = {}): Promise<Site>
     db: running.db,
     config,
     clock: systemClock,
+    settled: () => running.settled(),
     close: async () => {
       await running.close();
       temp.remove();
