@@ -22,6 +22,7 @@ import { embedRouter } from './web/routes/embed.js';
 import { dataRouter } from './web/routes/data.js';
 import { ElectionCache } from './services/election-cache.js';
 import { createMailer, type Mailer } from './services/mailer.js';
+import { BackgroundTasks } from './services/background.js';
 import { accountMiddleware } from './web/middleware/auth.js';
 import { adminRouter } from './web/routes/admin.js';
 import { adminElectionsRouter } from './web/routes/admin-elections.js';
@@ -43,10 +44,10 @@ export interface AppDeps {
   random: RandomSource;
   /** Signs CSRF tokens; see services/secret.ts. */
   secret: string;
-  /** Sends e-mail; by default SMTP or the outbox (services/mailer.ts). */
+  /** Sends e-mail; by default through the outbox, delivered in `background` (services/mailer.ts). */
   mailer?: Mailer;
-  /** Starts work that goes on after its request's answer (a roster import); by default at once. Tests pass their own to choose when it runs. */
-  background?: (task: () => Promise<void>) => void;
+  /** Work done after the answer (e-mail delivery, account look-ups, roster imports); shutting down waits for it. */
+  background?: BackgroundTasks;
 }
 
 /** The Express application: middleware, views, routers, 404 and the error handler. It does not listen. */
@@ -98,7 +99,8 @@ export function createApp(deps: AppDeps): Express {
   );
 
   const cache = new ElectionCache(deps.db, deps.config.cacheRecheckMs);
-  const mailer = deps.mailer ?? createMailer(deps);
+  const background = deps.background ?? new BackgroundTasks(deps.logger);
+  const mailer = deps.mailer ?? createMailer({ ...deps, background });
   const account = accountMiddleware({ ...deps, mailer });
   app.set('trust proxy', deps.config.trustProxy);
   if (deps.config.trustProxy === true) {
@@ -113,12 +115,12 @@ export function createApp(deps: AppDeps): Express {
   app.use(voterRouter({ ...deps, cache }));
   app.use(embedRouter({ ...deps, cache }));
   app.use(dataRouter({ ...deps, cache }));
-  app.use(candidateRouter({ ...deps, mailer, account, cache }));
+  app.use(candidateRouter({ ...deps, mailer, account, cache, background }));
   // Before adminRouter: it mounts the account stack on all of /admin, and the roll-call pages mount their own.
   app.use(adminVotesRouter({ ...deps, mailer, account }));
   app.use(adminRouter({ ...deps, mailer, account }));
-  app.use(adminElectionsRouter({ ...deps, mailer, account }));
-  app.use(volunteerRouter({ ...deps, mailer, account }));
+  app.use(adminElectionsRouter({ ...deps, mailer, account, background }));
+  app.use(volunteerRouter({ ...deps, mailer, account, background }));
 
   app.use(notFound);
   app.use(errorHandler(deps.logger));

@@ -200,6 +200,8 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
           const config = loadConfig(io.env);
           const mailer = createMailer({ config, db, clock: systemClock, logger: pino({ level: 'error' }, pino.destination(2)) });
           const outcome = await inviteCandidates({ db, clock: systemClock, config, mailer }, { election, candidate: values.candidate, by: COMMAND_LINE });
+          // With SMTP, the invitations go out before the command ends (a running server would send them too).
+          await mailer.deliverPending();
           if (!outcome.ok) {
             io.stderr(`${outcome.problem === 'no_election' ? t('cli.noSuchElection', { election }) : t('cli.invite.noCandidate', { candidate: values.candidate ?? '' })}\n`);
             return 1;

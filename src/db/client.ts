@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync } from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, PostgresAdapter, type CompiledQuery, PostgresDialect, SqliteDialect, type DatabaseConnection, type Dialect, type SqliteDatabase } from 'kysely';
@@ -37,7 +37,10 @@ export function sqlitePath(databaseUrl: string): string {
 export function createDb(databaseUrl: string): Db {
   if (databaseKind(databaseUrl) === 'sqlite') {
     const file = sqlitePath(databaseUrl);
-    if (file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+    if (file !== ':memory:') {
+      mkdirSync(path.dirname(path.resolve(file)), { recursive: true, mode: 0o700 });
+      createOwnerOnly(file);
+    }
     const database = new SQLite(file);
     const withLog = database.pragma('journal_mode = WAL', { simple: true }) === 'wal';
     database.pragma('foreign_keys = ON');
@@ -52,6 +55,17 @@ export function createDb(databaseUrl: string): Db {
   }
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 10 });
   return new Kysely<Database>({ dialect: watchingCommits(new PostgresDialect({ pool })) });
+}
+
+/**
+ * Creates the database file, if it is not there yet, readable and writable by
+ * its owner only (it holds e-mail addresses, password hashes, sessions and
+ * links not yet used); SQLite gives its write-ahead log, the log's index and
+ * any rollback journal the same mode. An existing file keeps the mode its
+ * owner gave it.
+ */
+function createOwnerOnly(file: string): void {
+  closeSync(openSync(file, 'a', 0o600));
 }
 
 /** Prepared statements kept per SQL text, least recently used out first. */
@@ -167,6 +181,8 @@ function watchingCommits(dialect: Dialect, syncing?: Syncing): Dialect {
 export async function backupSqlite(databaseUrl: string, target: string, onProgress?: (remaining: number, total: number) => void): Promise<void> {
   const source = new SQLite(sqlitePath(databaseUrl), { fileMustExist: true });
   try {
+    // An empty file is an empty database to SQLite: the copy goes into one only its owner can read.
+    closeSync(openSync(target, 'wx', 0o600));
     source.pragma('busy_timeout = 5000');
     await source.backup(target, {
       progress: ({ totalPages, remainingPages }) => {

@@ -153,6 +153,13 @@ export interface UserTable {
   name: string | null;
   /** When an organizer approved a volunteer; null while waiting. */
   approved_at: string | null;
+  /**
+   * When the owner of the e-mail address confirmed the account (a volunteer,
+   * by the link e-mailed at sign-up or by a password reset); set at creation
+   * for accounts made from an invitation or by an organizer. Null: nobody can
+   * sign in to it yet.
+   */
+  confirmed_at: string | null;
 }
 
 export interface SessionTable {
@@ -220,11 +227,21 @@ export interface OutboxTable {
   id: Generated<number>;
   to_address: string;
   subject: string;
+  /** Once sent through SMTP, without the tokens of its links (services/mailer.ts). */
   body_text: string;
   created_at: string;
   sent_at: string | null;
   error: string | null;
+  /**
+   * `pending` for the sender, `sending` (claimed by a process), `sent`, `failed`,
+   * or `manual`: without SMTP, an organizer reads it and passes it on.
+   */
+  delivery: Generated<OutboxDelivery>;
+  /** When a process claimed it for sending; a claim older than a few minutes is taken over. */
+  claimed_at: string | null;
 }
+
+export type OutboxDelivery = 'pending' | 'sending' | 'sent' | 'failed' | 'manual';
 
 export interface ModerationLogTable {
   id: Generated<number>;

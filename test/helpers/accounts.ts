@@ -43,7 +43,7 @@ export async function acceptInvitation(agent: TestAgent, link: string, email: st
 }
 
 /** Signs an agent in through a login form. */
-export async function logInAs(agent: TestAgent, input: { email: string; password?: string; area?: 'candidate' | 'admin' }) {
+export async function logInAs(agent: TestAgent, input: { email: string; password?: string; area?: 'candidate' | 'admin' | 'volunteer' }) {
   const area = input.area ?? 'candidate';
   const form = await agent.get(`/${area}/login`);
   return agent

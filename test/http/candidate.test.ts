@@ -345,6 +345,8 @@ describe('the candidate area', () => {
     const unknown = await anonymous.post('/candidate/reset?lang=en').type('form').send({ _csrf: csrfOf(form), email: 'nobody@example.org' });
     expect(cheerio.load(unknown.text)('main').text()).toBe(cheerio.load(sent.text)('main').text());
 
+    // The mail is written after the answer.
+    await ctx.settled();
     const mail = await ctx.db.selectFrom('outbox').selectAll().where('to_address', '=', 'carla@example.org').executeTakeFirstOrThrow();
     const link = /https?:\/\/\S+/.exec(mail.body_text)![0];
     // Written in the language of the page the reset was asked from.

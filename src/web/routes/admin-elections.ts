@@ -10,6 +10,7 @@ import { scalePoints } from '../../domain/scale.js';
 import { describePackageError } from '../../formats/election-package.js';
 import { answeredStatementIds, change, electionId, localizedFromForm, moderate, moveStatement, nextPosition } from '../../services/admin.js';
 import type { AuthDeps } from '../../services/auth.js';
+import type { BackgroundTasks } from '../../services/background.js';
 import { importElectionPackage } from '../../services/election-packages.js';
 import { inviteCandidates } from '../../services/invitations.js';
 import { liveRosterJob, rosterJob, runRosterJobInBackground, startRosterJob } from '../../services/roster-jobs.js';
@@ -39,11 +40,10 @@ const PAGE = 100;
  * (verification, invitations), moderation, imports and exports. Each change is
  * recorded in the audit log with who made it.
  */
-export function adminElectionsRouter(deps: AppDeps & AuthDeps & { account: AccountMiddleware }): Router {
+export function adminElectionsRouter(deps: AppDeps & AuthDeps & { account: AccountMiddleware; background: BackgroundTasks }): Router {
   const router = Router();
   const admin = requireRole(['admin'], '/admin/login');
   const actor = (req: Request) => ({ email: req.signedIn!.user.email });
-  const background = deps.background ?? ((task: () => Promise<void>) => void task());
   const t = (res: Response) => res.locals.t as (key: string, params?: Record<string, string | number>) => string;
 
   /** Parses a form; on failure renders `again` with the messages and a 400, and returns null. */
@@ -566,7 +566,7 @@ export function adminElectionsRouter(deps: AppDeps & AuthDeps & { account: Accou
       return runningImportPage(req, res, started.running);
     }
     // The import goes on after this response; its page shows the progress.
-    background(() => runRosterJobInBackground(deps, { jobId: started.jobId, election: e.slug, file: file.path, actor }));
+    deps.background.run('roster import', () => runRosterJobInBackground(deps, { jobId: started.jobId, election: e.slug, file: file.path, actor }));
     res.redirect(303, `/admin/jobs/${started.jobId}`);
   });
   router.get('/admin/jobs/:id', admin, async (req, res) => {

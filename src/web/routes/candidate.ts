@@ -5,6 +5,7 @@ import type { DraftAnswer } from '../../db/repositories/drafts.js';
 import { setSessionActingCandidate } from '../../db/repositories/accounts.js';
 import { localize } from '../../domain/locale.js';
 import {
+  RESET_PATH,
   acceptCandidateInvitation,
   endSession,
   logIn,
@@ -20,7 +21,9 @@ import { AppError, NotFoundError } from '../errors.js';
 import { cookieNames, cookieOptions, requireRole, type AccountMiddleware } from '../middleware/auth.js';
 import { SharedRateLimitStore } from '../middleware/rate-limit-store.js';
 import { LoginForm, PasswordForm, ProfileForm, ResetForm, TokenParams, WelcomeForm } from '../schemas/accounts.js';
+import type { BackgroundTasks } from '../../services/background.js';
 import type { ElectionCache } from '../../services/election-cache.js';
+import { responseDone } from '../after-response.js';
 import {
   accountProblemView,
   dashboardView,
@@ -31,17 +34,19 @@ import {
   type StatementError,
 } from '../views/candidate.js';
 
+/** Where each kind of account lands once signed in afresh by a reset link. */
+const HOME_PATHS = { admin: '/admin', candidate: '/candidate', volunteer: '/volunteer' } as const;
+
 /** How long an opened invitation or reset link waits, in a cookie, for its form. */
 const LINK_COOKIE_MS = 60 * 60 * 1000;
 const HOUR_MS = 60 * 60 * 1000;
-const RESET_PATH = '/candidate/reset';
 
 /**
  * The candidate area (`/candidate/…`): invitation, password, login, profile,
  * questionnaire, preview, publication. Every page works without JavaScript;
  * every state change needs the session's CSRF token.
  */
-export function candidateRouter(deps: AppDeps & AuthDeps & { account: AccountMiddleware; cache: ElectionCache }): Router {
+export function candidateRouter(deps: AppDeps & AuthDeps & { account: AccountMiddleware; cache: ElectionCache; background: BackgroundTasks }): Router {
   const router = Router();
   const { account, config } = deps;
   const names = cookieNames(config);
@@ -136,9 +141,12 @@ export function candidateRouter(deps: AppDeps & AuthDeps & { account: AccountMid
   /* Password reset */
 
   router.get(RESET_PATH, (_req, res) => render(res, 'candidate/reset', { title: res.locals.t('reset.title') }));
-  router.post(RESET_PATH, ...account.loginLimits, async (req, res) => {
+  router.post(RESET_PATH, ...account.mailLimits, (req, res) => {
     const input = form(ResetForm, req);
-    await requestPasswordReset(deps, { email: input.email, locale: res.locals.locale, path: RESET_PATH });
+    // The same answer at once, whether the address has an account or not: looking it up, making the
+    // link and writing the mail come after the answer, so neither its content nor its time tells.
+    const locale = res.locals.locale;
+    deps.background.run('password reset', () => requestPasswordReset(deps, { email: input.email, locale, path: RESET_PATH }), responseDone(res));
     render(res, 'candidate/reset-sent', { title: res.locals.t('reset.title') });
   });
   arriveByLink(RESET_PATH, '/candidate/password', ['reset']);
@@ -157,7 +165,7 @@ export function candidateRouter(deps: AppDeps & AuthDeps & { account: AccountMid
     }
     res.clearCookie(names.link, cookieOptions(config));
     account.setSession(res, result.sessionToken);
-    res.redirect(303, result.user.role === 'admin' ? '/admin' : '/candidate');
+    res.redirect(303, HOME_PATHS[result.user.role]);
   });
 
   /* The candidate's own pages: a candidate, or an organizer acting at a candidate's request. */
