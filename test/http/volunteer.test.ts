@@ -4,7 +4,7 @@ import type TestAgent from 'supertest/lib/agent.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { writePackage } from '../../src/services/election-packages.js';
 import { logContact, queue, takeCandidate } from '../../src/services/volunteers.js';
-import { csrfOf, logInAs, PASSWORD, pathOf, signedInAdmin } from '../helpers/accounts.js';
+import { csrfOf, logInAs, PASSWORD, pathOf, signedInAdmin, signedUpVolunteer } from '../helpers/accounts.js';
 import { createTestContext, type TestContext } from '../helpers/app.js';
 import { loadFixture } from '../helpers/packages.js';
 
@@ -31,20 +31,7 @@ describe('volunteers', () => {
     return ctx.db.selectFrom('outbox').selectAll().where('to_address', '=', to).orderBy('id', 'desc').executeTakeFirstOrThrow();
   };
   const confirmLinkIn = (text: string) => pathOf(/https?:\/\/\S+\/volunteer\/confirm\/[A-Za-z0-9_-]{43}/.exec(text)![0]);
-  /** Signs up through the form, then confirms by the e-mailed link: the agent ends up signed in. */
-  const signUp = async (email: string) => {
-    const agent = request.agent(ctx.app);
-    const form = await agent.get('/volunteer/signup');
-    const res = await agent.post('/volunteer/signup').type('form').send({ _csrf: csrfOf(form), name: 'Joana Voluntária', email, password: PASSWORD, confirm: PASSWORD });
-    expect(res.status).toBe(200);
-    expect((await agent.get(confirmLinkIn((await lastMailTo(email)).body_text))).status).toBe(303);
-    const confirm = await agent.get('/volunteer/confirm');
-    const confirmed = await agent.post('/volunteer/confirm').type('form').send({ _csrf: csrfOf(confirm), password: PASSWORD });
-    expect(confirmed.status).toBe(303);
-    expect(confirmed.headers.location).toBe('/volunteer');
-    const user = await ctx.db.selectFrom('users').select('id').where('email', '=', email).executeTakeFirstOrThrow();
-    return { agent, id: user.id };
-  };
+  const signUp = (email: string) => signedUpVolunteer(ctx, email);
   const approve = async (id: number) => {
     const list = await admin.get('/admin/volunteers');
     expect((await admin.post(`/admin/volunteers/${id}/approve`).type('form').send({ _csrf: csrfOf(list) })).status).toBe(303);
