@@ -1,4 +1,7 @@
+import type { Updateable } from 'kysely';
 import type { Db } from '../db/client.js';
+import { flag, readLinks } from '../db/json-columns.js';
+import type { CandidateTable } from '../db/schema.js';
 import { findCandidateById } from '../db/repositories/candidates.js';
 import { listAnswerRows, listDrafts, replaceDrafts, type DraftAnswer } from '../db/repositories/drafts.js';
 import { bumpRaceVersion, findElectionQuestionnaire } from '../db/repositories/elections.js';
@@ -136,50 +139,58 @@ export async function publishDraft(
   });
 }
 
+/** What the profile form sends, read: empty fields are null. */
+export interface ProfileInput {
+  candidateId: number;
+  bio: string | null;
+  links: string[];
+  photoUrl: string | null;
+  gender: string | null;
+  raceColor: string | null;
+  lgbt: boolean | null;
+  collective: boolean | null;
+}
+
 /**
  * Updates what a candidate says about themselves; links must be http(s). The
  * self-declared identity (gender, race/colour, LGBT+, collective candidacy)
- * is optional; once declared it replaces what the court's roster said.
+ * is optional. The form shows every stored value, whoever stored it (a
+ * package, the court's roster, an earlier save): a value sent back as it is
+ * stays as it is, with its source, so saving an unchanged form writes
+ * nothing. A gender or race/colour the candidate changes becomes their own
+ * declaration; one they empty keeps the court's value (marked as such), and
+ * is removed when nobody but the candidate had declared it.
  */
-export async function saveProfile(
-  deps: { db: Db; clock: Clock },
-  input: {
-    candidateId: number;
-    bio: string | null;
-    links: string[];
-    photoUrl: string | null;
-    gender: string | null;
-    raceColor: string | null;
-    lgbt: boolean | null;
-    collective: boolean | null;
-  },
-): Promise<void> {
-  await deps.db.transaction().execute(async (trx) => {
+export async function saveProfile(deps: { db: Db; clock: Clock }, input: ProfileInput): Promise<'saved' | 'unchanged'> {
+  return deps.db.transaction().execute(async (trx) => {
     const current = await trx
       .selectFrom('candidates')
-      .select(['race_id', 'gender', 'gender_source', 'race_color', 'race_color_source'])
+      .select(['race_id', 'bio', 'links', 'photo_url', 'gender', 'gender_source', 'race_color', 'race_color_source', 'lgbt', 'collective'])
       .where('id', '=', input.candidateId)
       .executeTakeFirstOrThrow();
-    // Leaving a field empty keeps the court's value (marked as such); declaring one makes it the candidate's.
-    const gender = input.gender ?? (current.gender_source === 'court' ? current.gender : null);
-    const raceColor = input.raceColor ?? (current.race_color_source === 'court' ? current.race_color : null);
+    const changes: Updateable<CandidateTable> = {};
+    const declared = (value: string | null, stored: string | null, source: string | null) => {
+      if (value === stored || (value === null && source === 'court')) return null;
+      return { value, source: value === null ? null : 'self' };
+    };
+    const gender = declared(input.gender, current.gender, current.gender_source);
+    if (gender) Object.assign(changes, { gender: gender.value, gender_source: gender.source });
+    const raceColor = declared(input.raceColor, current.race_color, current.race_color_source);
+    if (raceColor) Object.assign(changes, { race_color: raceColor.value, race_color_source: raceColor.source });
+    // Browsers send a text area's line ends as CRLF: a bio is the same text whatever its line ends.
+    if ((input.bio ?? '') !== (current.bio ?? '').replace(/\r\n?/g, '\n')) changes.bio = input.bio;
+    if (JSON.stringify(input.links) !== JSON.stringify(readLinks(current.links))) changes.links = input.links.length > 0 ? JSON.stringify(input.links) : null;
+    if (input.photoUrl !== current.photo_url) changes.photo_url = input.photoUrl;
+    if (input.lgbt !== flag.read(current.lgbt)) changes.lgbt = flag.write(input.lgbt);
+    if (input.collective !== flag.read(current.collective)) changes.collective = flag.write(input.collective);
+    if (Object.keys(changes).length === 0) return 'unchanged';
     await trx
       .updateTable('candidates')
-      .set({
-        bio: input.bio,
-        links: input.links.length > 0 ? JSON.stringify(input.links) : null,
-        photo_url: input.photoUrl,
-        gender,
-        gender_source: input.gender !== null ? 'self' : gender === null ? null : 'court',
-        race_color: raceColor,
-        race_color_source: input.raceColor !== null ? 'self' : raceColor === null ? null : 'court',
-        lgbt: input.lgbt === null ? null : input.lgbt ? 1 : 0,
-        collective: input.collective === null ? null : input.collective ? 1 : 0,
-        updated_at: deps.clock.now().toISOString(),
-      })
+      .set({ ...changes, updated_at: deps.clock.now().toISOString() })
       .where('id', '=', input.candidateId)
       .execute();
     // Results show and filter by the profile: caches reload the race.
     await bumpRaceVersion(trx, current.race_id);
+    return 'saved';
   });
 }
