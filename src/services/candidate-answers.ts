@@ -6,6 +6,7 @@ import { findCandidateById } from '../db/repositories/candidates.js';
 import { listAnswerRows, listDrafts, replaceDrafts, type DraftAnswer } from '../db/repositories/drafts.js';
 import { bumpRaceVersion, findElectionQuestionnaire } from '../db/repositories/elections.js';
 import { historyWriter } from '../db/repositories/history.js';
+import { keepText } from '../db/repositories/justification-texts.js';
 import type { Clock } from '../domain/clock.js';
 import type { Candidate, ElectionDetail, ElectionQuestionnaire } from '../domain/election.js';
 
@@ -79,7 +80,8 @@ export type PublishOutcome = { ok: true; changes: number; historyEntries: number
 
 /**
  * Publishes the draft. The first publication records no history (nothing was
- * public before); later ones append one entry per changed statement.
+ * public before); later ones append one entry per changed statement, with the
+ * SHA-256 of each justification (the words are kept beside the chain).
  */
 export async function publishDraft(
   deps: { db: Db; clock: Clock },
@@ -99,20 +101,27 @@ export async function publishDraft(
     let changes = 0;
     for (const statement of state.election.statements) {
       const next = state.draft.get(statement.id);
-      const old = state.published.get(statement.id);
-      if (same(old, next)) continue;
-      changes += 1;
+      if (same(state.published.get(statement.id), next)) continue;
       const row = rows.get(statement.id);
-      if (next && row) {
-        await trx
-          .updateTable('answers')
-          .set({ value: next.value, justification: next.justification, updated_at: now })
-          .where('id', '=', row.id)
-          .execute();
-      } else if (next) {
+      const old = row ? { value: row.value, justificationSha256: row.justification_sha256 } : null;
+      const words = next?.justification ?? null;
+      const fate = words === null ? null : await keepText(trx, { electionId: state.election.id, candidateId: input.candidateId, statementId: statement.id, text: words, now });
+      const written = next ? { value: next.value, justificationSha256: fate?.sha256 ?? null } : null;
+      // The same value and words as the published ones: nothing changes.
+      if (old && written && old.value === written.value && old.justificationSha256 === written.justificationSha256) continue;
+      changes += 1;
+      const columns = next && {
+        value: next.value,
+        justification: fate?.redacted ? null : next.justification,
+        justification_sha256: fate?.sha256 ?? null,
+        updated_at: now,
+      };
+      if (columns && row) {
+        await trx.updateTable('answers').set(columns).where('id', '=', row.id).execute();
+      } else if (columns) {
         await trx
           .insertInto('answers')
-          .values({ candidate_id: input.candidateId, statement_id: statement.id, value: next.value, justification: next.justification, updated_at: now })
+          .values({ candidate_id: input.candidateId, statement_id: statement.id, ...columns })
           .execute();
       } else if (row) {
         await trx.deleteFrom('answers').where('id', '=', row.id).execute();
@@ -123,8 +132,8 @@ export async function publishDraft(
           candidateKey: state.candidate.key,
           statementId: statement.id,
           statementKey: keys.get(statement.id) ?? '',
-          old: old ?? null,
-          next: next ?? null,
+          old,
+          next: written,
           changedAt: now,
           actor: input.actor,
         });

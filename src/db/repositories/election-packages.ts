@@ -2,7 +2,8 @@ import type { ElectionPackage, PackageAnswer, PackageCandidate } from '../../for
 import { PACKAGE_FORMAT } from '../../formats/election-package.js';
 import type { Db } from '../client.js';
 import { bumpDataVersion } from './elections.js';
-import { historyWriter } from './history.js';
+import { historyWriter, type HistoryAnswer } from './history.js';
+import { keepText } from './justification-texts.js';
 import { flag, readLinks, readLocalized, readOptionalLocalized, writeJson } from '../json-columns.js';
 
 /*
@@ -136,30 +137,30 @@ export async function writeElectionPackage(trx: Db, pkg: ElectionPackage, now: s
     const wasPublished = previous?.status === 'published';
     const current = await trx
       .selectFrom('answers')
-      .select(['id', 'statement_id', 'value', 'justification'])
+      .select(['id', 'statement_id', 'value', 'justification', 'justification_sha256', 'hidden_reason'])
       .where('candidate_id', '=', candidateId)
       .execute();
     const currentByStatement = new Map(current.map((a) => [a.statement_id, a]));
-    const changes: Array<{ statementId: number; old: PackageAnswer | null; next: PackageAnswer | null }> = [];
+    const changes: Array<{ statementId: number; old: HistoryAnswer | null; next: HistoryAnswer | null }> = [];
 
     for (const [statementId, answer] of wanted) {
       const old = currentByStatement.get(statementId);
-      const justification = answer.justification ?? null;
+      const columns = await answerColumns(trx, { electionId, candidateId, statementId, answer, now });
       if (!old) {
         await trx
           .insertInto('answers')
-          .values({ candidate_id: candidateId, statement_id: statementId, value: answer.value, justification, updated_at: now })
+          .values({ candidate_id: candidateId, statement_id: statementId, ...columns, updated_at: now })
           .execute();
-        changes.push({ statementId, old: null, next: answer });
-      } else if (old.value !== answer.value || old.justification !== justification) {
-        await trx.updateTable('answers').set({ value: answer.value, justification, updated_at: now }).where('id', '=', old.id).execute();
-        changes.push({ statementId, old: toAnswer(old), next: answer });
+        changes.push({ statementId, old: null, next: chained(columns) });
+      } else if (old.value !== columns.value || old.justification_sha256 !== columns.justification_sha256) {
+        await trx.updateTable('answers').set({ ...columns, updated_at: now }).where('id', '=', old.id).execute();
+        changes.push({ statementId, old: chained(old), next: chained(columns) });
       }
     }
     const removed = current.filter((a) => !wanted.has(a.statement_id));
     if (removed.length > 0) {
       await trx.deleteFrom('answers').where('id', 'in', removed.map((a) => a.id)).execute();
-      for (const a of removed) changes.push({ statementId: a.statement_id, old: toAnswer(a), next: null });
+      for (const a of removed) changes.push({ statementId: a.statement_id, old: chained(a), next: null });
     }
 
     const publishes = wanted.size > 0;
@@ -382,8 +383,20 @@ async function syncByKey(
   return { ids, deleteStale };
 }
 
-function toAnswer(row: { value: number | null; justification: string | null }): PackageAnswer {
-  return row.justification === null ? { value: row.value } : { value: row.value, justification: row.justification };
+/** An answer's columns as the history chains them. */
+function chained(row: { value: number | null; justification_sha256: string | null }): HistoryAnswer {
+  return { value: row.value, justificationSha256: row.justification_sha256 };
+}
+
+/** The published answer's columns for a package's answer; its words are kept beside the history. */
+async function answerColumns(
+  trx: Db,
+  input: { electionId: number; candidateId: number; statementId: number; answer: PackageAnswer; now: string },
+) {
+  const { answer } = input;
+  if (answer.justification === undefined) return { value: answer.value, justification: null, justification_sha256: null };
+  const fate = await keepText(trx, { ...input, text: answer.justification });
+  return { value: answer.value, justification: fate.redacted ? null : answer.justification, justification_sha256: fate.sha256 };
 }
 
 function mustGet<K, V>(map: Map<K, V>, key: K): V {
