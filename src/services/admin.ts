@@ -1,5 +1,7 @@
 import type { Db } from '../db/client.js';
 import { bumpDataVersion, bumpRaceVersion } from '../db/repositories/elections.js';
+import { findText, findTextByHash, hideText, keepText } from '../db/repositories/justification-texts.js';
+import { textSha256 } from '../domain/history-chain.js';
 import type { Clock } from '../domain/clock.js';
 import { LOCALES, type LocalizedText } from '../domain/locale.js';
 
@@ -95,29 +97,58 @@ export async function nextPosition(trx: Db, table: 'topics' | 'statements' | 'ra
   return max === null || max === undefined ? 0 : Number(max) + 1;
 }
 
-/** Hides or restores a published justification; the reason is public, on the answer and in the moderation log. */
+/** What an organizer does to a justification: hide it, or show it again. */
+export type ModerationAction = 'hide' | 'restore';
+
+/**
+ * Hides or restores a justification: the published answer's (by candidate
+ * and statement), or any text of the candidate's change history (`text`, its
+ * id). The reason is public, in place of the words, on the answer and
+ * wherever the history shows them, and in the public moderation log; hiding
+ * applies to the words wherever they are (the published answer, the history,
+ * a later publication of the same words).
+ */
 export async function moderate(
   deps: AdminDeps,
-  input: { electionId: number; candidate: string; statement: string; action: 'hide' | 'restore'; reason: string; actor: Actor; actorUserId: number },
+  input: { electionId: number; candidate: string; statement: string; text?: number | undefined; action: ModerationAction; reason: string; actor: Actor; actorUserId: number },
 ): Promise<'done' | 'not_found'> {
-  const target = await deps.db
-    .selectFrom('answers')
-    .innerJoin('candidates', 'candidates.id', 'answers.candidate_id')
-    .innerJoin('statements', 'statements.id', 'answers.statement_id')
-    .select(['answers.id', 'candidates.id as candidateId', 'candidates.race_id as raceId', 'statements.id as statementId'])
-    .where('candidates.election_id', '=', input.electionId)
-    .where('candidates.key', '=', input.candidate)
-    .where('statements.key', '=', input.statement)
-    .executeTakeFirst();
-  if (!target) return 'not_found';
-  await change(deps, { electionId: input.electionId, actor: input.actor, action: `moderation-${input.action}`, details: { candidate: input.candidate, statement: input.statement, reason: input.reason } }, async (trx, now) => {
-    await trx
-      .updateTable('answers')
-      .set({ hidden_reason: input.action === 'hide' ? input.reason : null })
-      .where('id', '=', target.id)
-      .execute();
-    // Widgets kept for the race show justifications: they are rendered again.
-    await bumpRaceVersion(trx, target.raceId);
+  const now = deps.clock.now().toISOString();
+  return deps.db.transaction().execute(async (trx) => {
+    const target = await trx
+      .selectFrom('candidates')
+      .innerJoin('statements', 'statements.election_id', 'candidates.election_id')
+      .leftJoin('answers', (join) => join.onRef('answers.candidate_id', '=', 'candidates.id').onRef('answers.statement_id', '=', 'statements.id'))
+      .select(['candidates.id as candidateId', 'candidates.race_id as raceId', 'statements.id as statementId', 'answers.id as answerId', 'answers.justification', 'answers.justification_sha256'])
+      .where('candidates.election_id', '=', input.electionId)
+      .where('candidates.key', '=', input.candidate)
+      .where('statements.key', '=', input.statement)
+      .executeTakeFirst();
+    if (!target) return 'not_found';
+    // The text: the one named, or the published answer's.
+    let text: { id: number; sha256: string } | null = null;
+    if (input.text !== undefined) {
+      const found = await findText(trx, { electionId: input.electionId, id: input.text });
+      if (!found || found.candidateId !== target.candidateId || found.statementId !== target.statementId) return 'not_found';
+      text = { id: found.id, sha256: found.sha256 };
+    } else {
+      if (target.answerId === null) return 'not_found';
+      const sha256 = target.justification !== null ? textSha256(target.justification) : target.justification_sha256;
+      if (target.justification !== null) {
+        await keepText(trx, { electionId: input.electionId, candidateId: target.candidateId, statementId: target.statementId, text: target.justification, now });
+      }
+      const found = sha256 === null ? undefined : await findTextByHash(trx, { candidateId: target.candidateId, statementId: target.statementId, sha256 });
+      if (found) text = { id: found.id, sha256: found.sha256 };
+    }
+
+    const answer = trx.updateTable('answers').where('candidate_id', '=', target.candidateId).where('statement_id', '=', target.statementId);
+    const reason = input.action === 'hide' ? input.reason : null;
+    if (text) {
+      await hideText(trx, { candidateId: target.candidateId, statementId: target.statementId, sha256: text.sha256, reason });
+      await answer.set({ hidden_reason: reason }).where('justification_sha256', '=', text.sha256).execute();
+    } else {
+      // An answer without words: only its reason.
+      await answer.set({ hidden_reason: reason }).execute();
+    }
     await trx
       .insertInto('moderation_log')
       .values({
@@ -130,6 +161,15 @@ export async function moderate(
         created_at: now,
       })
       .execute();
+    // Widgets kept for the race show justifications: they are rendered again.
+    await bumpRaceVersion(trx, target.raceId);
+    await audit(trx, {
+      electionId: input.electionId,
+      actor: input.actor,
+      action: `moderation-${input.action}`,
+      details: { candidate: input.candidate, statement: input.statement, text: text?.sha256 ?? null, reason: input.reason },
+      now,
+    });
+    return 'done';
   });
-  return 'done';
 }

@@ -6,7 +6,8 @@ import { findCandidateById } from '../db/repositories/candidates.js';
 import { listAnswerRows, listDrafts, replaceDrafts, type DraftAnswer } from '../db/repositories/drafts.js';
 import { bumpRaceVersion, findElectionQuestionnaire } from '../db/repositories/elections.js';
 import { historyWriter } from '../db/repositories/history.js';
-import { keepText } from '../db/repositories/justification-texts.js';
+import { keepText, withheldTexts } from '../db/repositories/justification-texts.js';
+import { textSha256 } from '../domain/history-chain.js';
 import type { Clock } from '../domain/clock.js';
 import type { Candidate, ElectionDetail, ElectionQuestionnaire } from '../domain/election.js';
 
@@ -20,11 +21,20 @@ import type { Candidate, ElectionDetail, ElectionQuestionnaire } from '../domain
 export interface Questionnaire<E extends ElectionQuestionnaire = ElectionDetail> {
   election: E;
   candidate: Candidate;
-  /** The draft, or the published answers when no draft was saved yet. */
+  /** The draft, or the published answers when no draft was saved yet; never a hidden or redacted justification. */
   draft: Map<number, DraftAnswer>;
-  published: Map<number, DraftAnswer>;
+  /** The published answers as the candidate sees them: a hidden or redacted justification gives way to its reason. */
+  published: Map<number, PublishedAnswer>;
+  /** Statement → the organizers' public reason, where a justification the candidate wrote is hidden or removed. */
+  withheld: Map<number, string>;
   /** Statements of the draft that differ from what is published. */
   unpublishedChanges: number;
+}
+
+/** A published answer as its candidate sees it. */
+export interface PublishedAnswer extends DraftAnswer {
+  /** Set when organizers hid the justification, or removed it for good: the words are not shown, this is. */
+  hiddenReason: string | null;
 }
 
 /**
@@ -42,7 +52,13 @@ export async function loadCandidate<E extends ElectionQuestionnaire>(
   return found && detail ? { election: detail, candidate: found.candidate } : null;
 }
 
-/** The candidate's questionnaire: `loadCandidate` with the draft and the published answers. */
+/**
+ * The candidate's questionnaire: `loadCandidate` with the draft and the
+ * published answers. A justification the organizers hid, or removed for good,
+ * is not given back to the candidate, neither from the published answers nor
+ * from a draft that holds the same words: its public reason is, so that a
+ * form saved and published as shown never brings the words back.
+ */
 export async function loadQuestionnaire<E extends ElectionQuestionnaire>(
   db: Db,
   candidateId: number,
@@ -52,11 +68,28 @@ export async function loadQuestionnaire<E extends ElectionQuestionnaire>(
   if (!who) return null;
   const drafts = await listDrafts(db, candidateId);
   const publishedRows = await listAnswerRows(db, candidateId);
+  const withheldWords = await withheldTexts(db, candidateId);
+  const withheld = new Map<number, string>();
   const published = new Map(
-    publishedRows.map((r) => [r.statement_id, { statementId: r.statement_id, value: r.value, justification: r.justification }]),
+    publishedRows.map((r) => [
+      r.statement_id,
+      { statementId: r.statement_id, value: r.value, justification: r.hidden_reason === null ? r.justification : null, hiddenReason: r.hidden_reason },
+    ]),
   );
-  const draft = drafts.length > 0 ? new Map(drafts.map((d) => [d.statementId, d])) : new Map(published);
-  return { ...who, draft, published, unpublishedChanges: countChanges(published, draft) };
+  const shown = (answer: DraftAnswer): DraftAnswer => {
+    const reason = answer.justification === null ? undefined : withheldWords.get(answer.statementId)?.get(textSha256(answer.justification));
+    if (reason === undefined) return answer;
+    withheld.set(answer.statementId, reason);
+    return { ...answer, justification: null };
+  };
+  const draft =
+    drafts.length > 0
+      ? new Map(drafts.map((d) => [d.statementId, shown(d)]))
+      : new Map([...published].map(([id, p]) => [id, { statementId: p.statementId, value: p.value, justification: p.justification }]));
+  for (const [id, p] of published) {
+    if (p.hiddenReason !== null && draft.get(id)?.justification === null && !withheld.has(id)) withheld.set(id, p.hiddenReason);
+  }
+  return { ...who, draft, published, withheld, unpublishedChanges: countChanges(published, draft) };
 }
 
 function same(a: DraftAnswer | undefined, b: DraftAnswer | undefined): boolean {
@@ -81,7 +114,8 @@ export type PublishOutcome = { ok: true; changes: number; historyEntries: number
 /**
  * Publishes the draft. The first publication records no history (nothing was
  * public before); later ones append one entry per changed statement, with the
- * SHA-256 of each justification (the words are kept beside the chain).
+ * SHA-256 of each justification (the words are kept beside the chain). Words
+ * the organizers hid stay hidden when published again; new words are shown.
  */
 export async function publishDraft(
   deps: { db: Db; clock: Clock },
@@ -107,13 +141,14 @@ export async function publishDraft(
       const words = next?.justification ?? null;
       const fate = words === null ? null : await keepText(trx, { electionId: state.election.id, candidateId: input.candidateId, statementId: statement.id, text: words, now });
       const written = next ? { value: next.value, justificationSha256: fate?.sha256 ?? null } : null;
-      // The same value and words as the published ones: nothing changes.
+      // The same words as the published ones (the candidate wrote hidden words again): nothing changes.
       if (old && written && old.value === written.value && old.justificationSha256 === written.justificationSha256) continue;
       changes += 1;
       const columns = next && {
         value: next.value,
         justification: fate?.redacted ? null : next.justification,
         justification_sha256: fate?.sha256 ?? null,
+        hidden_reason: fate?.withheldReason ?? null,
         updated_at: now,
       };
       if (columns && row) {

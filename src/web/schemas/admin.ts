@@ -78,6 +78,12 @@ export const ModerationForm = z
   .strictObject({
     candidate: z.string().trim().min(1, 'admin.error.candidate').max(100),
     statement: z.string().trim().min(1, 'admin.error.statement').max(100),
+    /** A text of the change history, by id; without it, the published answer's justification. */
+    text: z
+      .string()
+      .regex(/^[1-9]\d{0,11}$/)
+      .transform(Number)
+      .optional(),
     action: z.enum(['hide', 'restore']),
     reason: z.string().trim().max(500, 'admin.error.tooLong').default(''),
     ...csrf,
