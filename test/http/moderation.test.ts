@@ -7,10 +7,12 @@ import { importElectionPackage, writePackage } from '../../src/services/election
 import { acceptInvitation, csrfOf, inviteLink, signedInAdmin } from '../helpers/accounts.js';
 import { createTestContext, type TestContext } from '../helpers/app.js';
 import { commandLine } from '../helpers/cli.js';
+import { dumpTables } from '../helpers/database.js';
 import { loadFixture } from '../helpers/packages.js';
 
 /*
- * A justification the organizers hide is gone from every public output: pages, widgets, API, open data, the change
+ * A justification the organizers hide, or a court orders removed, is gone
+ * from every public output: pages, widgets, API, open data, the change
  * history, and the candidate's own form and preview, in every language.
  * The small election (fixtures/small-election.json): carla runs for the
  * council (race vereador) and is marked elected; davi has published.
@@ -182,5 +184,47 @@ describe('moderation and the public record', () => {
 
     expect((await moderate({ candidate: 'carla', statement: 's1', text, action: 'restore' })).status).toBe(303);
     expect((await request(ctx.app).get(`/e/${e}/transparency?lang=en`)).text).toContain(MARKER);
+  });
+
+  it('redacts words for good: gone from the database, the reason in their place, the history still verifies', async () => {
+    await publish({ v_s1: '4', j_s1: MARKER, v_s2: '5' });
+    await publish({ v_s1: '2', j_s1: MARKER, v_s2: '5' });
+    // A draft holds the words too.
+    const form = await carla.get('/candidate/questionnaire');
+    await carla.post('/candidate/questionnaire').type('form').send({ _csrf: csrfOf(form), v_s1: '2', j_s1: MARKER, v_s2: '4' });
+
+    const list = cheerio.load((await organizer.get(`${moderation}?lang=en`)).text);
+    const item = list('li.answer').filter((_, li) => list(li).find('blockquote').text() === MARKER);
+    expect(item.find('.where').text()).toBe('published answer');
+    const text = item.find('form input[name=text]').first().attr('value')!;
+    // A redaction needs a reason and the organizer's confirmation.
+    const unconfirmed = await moderate({ candidate: 'carla', statement: 's1', text, action: 'redact', reason: REASON });
+    expect(unconfirmed.status).toBe(400);
+    expect(cheerio.load(unconfirmed.text)('.error-summary li').text()).toBe('Confirm that the words are to be deleted for good.');
+    expect((await moderate({ candidate: 'carla', statement: 's1', text, action: 'redact', reason: 'x', confirm: 'yes' })).status).toBe(400);
+    expect((await ctx.db.selectFrom('justification_texts').select('text').where('id', '=', Number(text)).executeTakeFirstOrThrow()).text).toBe(MARKER);
+
+    expect((await moderate({ candidate: 'carla', statement: 's1', text, action: 'redact', reason: REASON, confirm: 'yes' })).status).toBe(303);
+    // Nowhere in the database: not in the answer, the kept texts, the draft, nor any log.
+    expect(JSON.stringify(await dumpTables(ctx.db))).not.toContain(MARKER);
+    await expectGoneEverywhere(MARKER);
+    const page = cheerio.load((await request(ctx.app).get(`/e/${e}/candidates/carla?lang=en`)).text);
+    expect(page('.history-texts dd').first().text()).toBe(`Justification removed by the organizers: ${REASON}`);
+    const changes = await request(ctx.app).get(`/api/v1/elections/${e}/changes`);
+    expect(changes.body.changes[0].old).toMatchObject({ answered: true, value: 4, justification: null, hiddenReason: REASON, redacted: true });
+    expect(changes.body.changes[0].old.justificationSha256).toMatch(/^[0-9a-f]{64}$/);
+    expect((await request(ctx.app).get(`/e/${e}/transparency?lang=en`)).text).toContain('justification removed for good');
+    // The organizers' page says so; it cannot be undone, nor done twice.
+    const after = cheerio.load((await organizer.get(`${moderation}?lang=en`)).text);
+    expect(after(`#text-${text} .moderated`).text()).toContain(REASON);
+    expect(after(`#text-${text} form`).length).toBe(0);
+    expect((await moderate({ candidate: 'carla', statement: 's1', text, action: 'restore' })).status).toBe(409);
+    expect((await moderate({ candidate: 'carla', statement: 's1', text, action: 'redact', reason: REASON, confirm: 'yes' })).status).toBe(409);
+    const audit = await ctx.db.selectFrom('audit_log').select(['actor', 'action']).where('action', '=', 'moderation-redact').execute();
+    expect(audit).toEqual([{ actor: 'organizer@example.org', action: 'moderation-redact' }]);
+
+    const verified = await commandLine(ctx.config.databaseUrl)('verify');
+    expect(verified.stdout + verified.stderr).toContain(`History of “${e}”: 1 entry, chain intact.`);
+    expect(verified.code).toBe(0);
   });
 });

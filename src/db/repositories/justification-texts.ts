@@ -141,3 +141,33 @@ export async function hideText(trx: Db, input: { candidateId: number; statementI
     .where('redacted_at', 'is', null)
     .execute();
 }
+
+/**
+ * Removes a text's words for good, with a public reason: from the kept texts,
+ * from the published answer that holds them (the reason shows instead) and
+ * from any draft that holds them.
+ */
+export async function redactText(
+  trx: Db,
+  input: { id: number; candidateId: number; statementId: number; sha256: string; text: string; reason: string; now: string },
+): Promise<void> {
+  await trx
+    .updateTable('justification_texts')
+    .set({ text: null, redacted_reason: input.reason, redacted_at: input.now })
+    .where('id', '=', input.id)
+    .execute();
+  await trx
+    .updateTable('answers')
+    .set({ justification: null, hidden_reason: input.reason })
+    .where('candidate_id', '=', input.candidateId)
+    .where('statement_id', '=', input.statementId)
+    .where('justification_sha256', '=', input.sha256)
+    .execute();
+  await trx
+    .updateTable('answer_drafts')
+    .set({ justification: null })
+    .where('candidate_id', '=', input.candidateId)
+    .where('statement_id', '=', input.statementId)
+    .where('justification', '=', input.text)
+    .execute();
+}

@@ -127,7 +127,10 @@ export async function listStatementAnswers(
   });
 }
 
-/** The public moderation log: every hidden or restored justification with its reason, newest first. */
+/**
+ * The public moderation log: every hidden or restored justification with its
+ * reason, and every redaction (words removed for good), newest first.
+ */
 export async function listModeration(db: Db, electionId: number, limit = 200) {
   const rows = await db
     .selectFrom('moderation_log')
@@ -138,12 +141,20 @@ export async function listModeration(db: Db, electionId: number, limit = 200) {
     .orderBy('moderation_log.id', 'desc')
     .limit(limit)
     .execute();
-  return rows.map((r) => ({
-    action: r.action,
-    reason: r.reason,
-    at: r.created_at,
-    candidateKey: r.candidateKey,
-    candidateName: r.ballot_name ?? r.name,
-    statementKey: r.statementKey,
-  }));
+  const redactions = await db
+    .selectFrom('justification_texts')
+    .innerJoin('candidates', 'candidates.id', 'justification_texts.candidate_id')
+    .innerJoin('statements', 'statements.id', 'justification_texts.statement_id')
+    .select(['justification_texts.redacted_reason', 'justification_texts.redacted_at', 'candidates.key as candidateKey', 'candidates.ballot_name', 'candidates.name', 'statements.key as statementKey'])
+    .where('justification_texts.election_id', '=', electionId)
+    .where('justification_texts.redacted_at', 'is not', null)
+    .orderBy('justification_texts.redacted_at', 'desc')
+    .limit(limit)
+    .execute();
+  const entries = [
+    ...rows.map((r) => ({ action: r.action as 'hide' | 'restore' | 'redact', reason: r.reason, at: r.created_at, candidateKey: r.candidateKey, candidateName: r.ballot_name ?? r.name, statementKey: r.statementKey })),
+    ...redactions.map((r) => ({ action: 'redact' as const, reason: r.redacted_reason ?? '', at: r.redacted_at!, candidateKey: r.candidateKey, candidateName: r.ballot_name ?? r.name, statementKey: r.statementKey })),
+  ];
+  // Stable: entries of the same moment keep the order they were read in.
+  return entries.sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0)).slice(0, limit);
 }

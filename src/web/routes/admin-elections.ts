@@ -499,6 +499,7 @@ export function adminElectionsRouter(deps: AppDeps & AuthDeps & { account: Accou
     if (!input) return;
     const result = await moderate(deps, { electionId: e.id, ...input, actor: actor(req), actorUserId: req.signedIn!.user.id });
     if (result === 'not_found') return moderationPage(req, res.status(400), { errors: [t(res)('admin.error.noSuchAnswer')] });
+    if (result === 'redacted') return moderationPage(req, res.status(409), { errors: [t(res)('admin.error.alreadyRedacted')] });
     res.redirect(303, `/admin/e/${e.slug}/moderation`);
   });
 

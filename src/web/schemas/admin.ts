@@ -84,11 +84,14 @@ export const ModerationForm = z
       .regex(/^[1-9]\d{0,11}$/)
       .transform(Number)
       .optional(),
-    action: z.enum(['hide', 'restore']),
+    action: z.enum(['hide', 'restore', 'redact']),
     reason: z.string().trim().max(500, 'admin.error.tooLong').default(''),
+    /** A redaction cannot be undone: the organizer says they know. */
+    confirm: z.literal('yes').optional(),
     ...csrf,
   })
-  .refine((v) => v.action === 'restore' || v.reason.length >= 5, { path: ['reason'], message: 'admin.error.reason' });
+  .refine((v) => v.action === 'restore' || v.reason.length >= 5, { path: ['reason'], message: 'admin.error.reason' })
+  .refine((v) => v.action !== 'redact' || v.confirm === 'yes', { path: ['confirm'], message: 'admin.error.confirmRedaction' });
 
 export const CandidateFilter = z.object({
   race: slug.optional().catch(undefined),
