@@ -114,8 +114,9 @@ export type PublishOutcome = { ok: true; changes: number; historyEntries: number
 /**
  * Publishes the draft. The first publication records no history (nothing was
  * public before); later ones append one entry per changed statement, with the
- * SHA-256 of each justification (the words are kept beside the chain). Words
- * the organizers hid stay hidden when published again; new words are shown.
+ * SHA-256 of each justification (the words are kept beside the chain). The
+ * draft never holds words the organizers hid or removed (`loadQuestionnaire`);
+ * should it still, their kept text keeps them hidden. New words are shown.
  */
 export async function publishDraft(
   deps: { db: Db; clock: Clock },
@@ -141,7 +142,7 @@ export async function publishDraft(
       const words = next?.justification ?? null;
       const fate = words === null ? null : await keepText(trx, { electionId: state.election.id, candidateId: input.candidateId, statementId: statement.id, text: words, now });
       const written = next ? { value: next.value, justificationSha256: fate?.sha256 ?? null } : null;
-      // The same words as the published ones (the candidate wrote hidden words again): nothing changes.
+      // The same value and words as stored, which the candidate was not shown (hidden): nothing changes.
       if (old && written && old.value === written.value && old.justificationSha256 === written.justificationSha256) continue;
       changes += 1;
       const columns = next && {

@@ -29,7 +29,7 @@ import {
   type ProfileError,
   type StatementError,
 } from '../views/candidate.js';
-import { raceColorLabel } from '../views/public.js';
+import { RACE_COLORS, raceColorLabel } from '../views/public.js';
 
 /** How long an opened invitation or reset link waits, in a cookie, for its form. */
 const LINK_COOKIE_MS = 60 * 60 * 1000;
@@ -293,9 +293,6 @@ export function candidateRouter(deps: AppDeps & AuthDeps & { account: AccountMid
 
   return router;
 }
-
-/** The IBGE race/colour categories the profile form offers. */
-const RACE_COLORS: readonly string[] = ['branca', 'preta', 'parda', 'amarela', 'indígena'];
 
 /**
  * The profile form's data: the values to show (stored, or as sent back with

@@ -201,9 +201,10 @@ function candidateHeader(candidate: Candidate, election: ElectionDetail, t: Tran
   };
 }
 
-const RACE_COLORS = new Set(['branca', 'preta', 'parda', 'amarela', 'indígena']);
+/** The IBGE race/colour categories, as stored. */
+export const RACE_COLORS: readonly string[] = ['branca', 'preta', 'parda', 'amarela', 'indígena'];
 
 /** The IBGE race/colour categories in the page's language; other self-descriptions as written. */
 export function raceColorLabel(value: string, t: Translator): string {
-  return RACE_COLORS.has(value) ? t(`raceColor.${value}`) : value;
+  return RACE_COLORS.includes(value) ? t(`raceColor.${value}`) : value;
 }
