@@ -267,7 +267,12 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
           for (const fault of report.storage ?? []) io.stderr(`${t('cli.verify.storage', { fault })}\n`);
           for (const chain of report.chains) {
             if (chain.break) {
-              io.stderr(`${t('cli.verify.broken', { election: chain.election, seq: chain.break.seq, reason: chain.break.reason })}\n`);
+              const problem = chain.break;
+              const reason = t(`cli.verify.problem.${problem.code}`, {
+                expected: problem.code === 'sequence' ? problem.expected : '',
+                side: 'side' in problem ? t(`cli.verify.side.${problem.side}`) : '',
+              });
+              io.stderr(`${t('cli.verify.broken', { election: chain.election, seq: problem.seq, reason })}\n`);
             } else {
               io.stdout(`${t('cli.verify.chain', { election: chain.election, count: chain.entries })}\n`);
             }

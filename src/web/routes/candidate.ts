@@ -3,6 +3,7 @@ import { rateLimit } from 'express-rate-limit';
 import type { AppDeps } from '../../app.js';
 import type { DraftAnswer } from '../../db/repositories/drafts.js';
 import { setSessionActingCandidate } from '../../db/repositories/accounts.js';
+import type { CandidateProfile } from '../../domain/election.js';
 import { localize } from '../../domain/locale.js';
 import {
   RESET_PATH,
@@ -33,6 +34,7 @@ import {
   type ProfileError,
   type StatementError,
 } from '../views/candidate.js';
+import { RACE_COLORS, raceColorLabel } from '../views/public.js';
 
 /** Where each kind of account lands once signed in afresh by a reset link. */
 const HOME_PATHS = { admin: '/admin', candidate: '/candidate', volunteer: '/volunteer' } as const;
@@ -196,36 +198,43 @@ export function candidateRouter(deps: AppDeps & AuthDeps & { account: AccountMid
   router.get('/candidate/profile', signedIn, async (req, res) => {
     const { state, acting } = await current(req);
     const p = state.candidate.profile;
-    page(res, 'candidate/profile', profileView(res, {
+    page(res, 'candidate/profile', profileView(res, p, {
       bio: p.bio ?? '',
       links: p.links.join('\n'),
       photoUrl: p.photoUrl ?? '',
-      gender: p.genderSource === 'self' ? (p.gender ?? '') : '',
-      courtGender: p.genderSource === 'court' ? p.gender : null,
-      raceColor: p.raceColorSource === 'self' ? (p.raceColor ?? '') : '',
-      courtRaceColor: p.raceColorSource === 'court' ? p.raceColor : null,
+      gender: p.gender ?? '',
+      raceColor: p.raceColor ?? '',
       lgbt: p.lgbt === null ? '' : p.lgbt ? 'yes' : 'no',
       collective: p.collective === null ? '' : p.collective ? 'yes' : 'no',
     }), acting);
   });
   router.post('/candidate/profile', signedIn, async (req, res) => {
     const { state, acting } = await current(req);
+    const stored = state.candidate.profile;
     const input = form(ProfileForm, req);
+    // The select offers the IBGE categories and whatever is stored, however it was written.
+    if (input.raceColor !== '' && !RACE_COLORS.includes(input.raceColor) && input.raceColor !== stored.raceColor) {
+      throw new AppError(400, 'bad_request', 'error.badRequest');
+    }
+    const bio = input.bio.replace(/\r\n?/g, '\n').trim();
     const links = input.links.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
-    const errors: ProfileError[] = [];
-    if ([...input.bio].length > 2000) errors.push({ field: 'bio', message: res.locals.t('profile.error.bio', { max: 2000 }) });
-    if (links.length > 5) errors.push({ field: 'links', message: res.locals.t('profile.error.tooManyLinks', { max: 5 }) });
-    for (const link of links) if (!isHttpUrl(link)) errors.push({ field: 'links', message: res.locals.t('profile.error.link', { link }) });
     const photoUrl = input.photoUrl.trim();
-    if (photoUrl !== '' && !isHttpUrl(photoUrl, true)) errors.push({ field: 'photoUrl', message: res.locals.t('profile.error.photo') });
+    // The form's limits apply to what the candidate changes: a value stored from a package is kept as it is.
+    const errors: ProfileError[] = [];
+    if (bio !== (stored.bio ?? '').replace(/\r\n?/g, '\n') && [...bio].length > 2000) errors.push({ field: 'bio', message: res.locals.t('profile.error.bio', { max: 2000 }) });
+    if (links.join('\n') !== stored.links.join('\n')) {
+      if (links.length > 5) errors.push({ field: 'links', message: res.locals.t('profile.error.tooManyLinks', { max: 5 }) });
+      for (const link of links) if (!isHttpUrl(link)) errors.push({ field: 'links', message: res.locals.t('profile.error.link', { link }) });
+    }
+    if (photoUrl !== '' && photoUrl !== stored.photoUrl && !isHttpUrl(photoUrl, true)) errors.push({ field: 'photoUrl', message: res.locals.t('profile.error.photo') });
     if (errors.length > 0) {
-      page(res, 'candidate/profile', { ...profileView(res, { ...input, courtGender: null, courtRaceColor: null }), ...profileErrorsView(errors) }, acting, 400);
+      page(res, 'candidate/profile', { ...profileView(res, stored, input), ...profileErrorsView(errors) }, acting, 400);
       return;
     }
     const yesNo = (v: '' | 'yes' | 'no') => (v === '' ? null : v === 'yes');
     await saveProfile(deps, {
       candidateId: state.candidate.id,
-      bio: input.bio.trim() || null,
+      bio: bio || null,
       links,
       photoUrl: photoUrl || null,
       gender: input.gender || null,
@@ -323,18 +332,26 @@ export function candidateRouter(deps: AppDeps & AuthDeps & { account: AccountMid
   return router;
 }
 
-/** The profile form's data: the candidate's own declarations, and what the court's roster says where they declared nothing. */
+/**
+ * The profile form's data: the values to show (stored, or as sent back with
+ * errors), with a note beside each value the court's roster gave, and the
+ * stored race/colour among the choices even when it is none of the IBGE's.
+ */
 function profileView(
   res: Response,
-  values: { bio: string; links: string; photoUrl: string; gender: string; courtGender: string | null; raceColor: string; courtRaceColor: string | null; lgbt: string; collective: string },
+  stored: CandidateProfile,
+  values: { bio: string; links: string; photoUrl: string; gender: string; raceColor: string; lgbt: string; collective: string },
 ) {
   const t = res.locals.t as (key: string, params?: Record<string, string | number>) => string;
-  const options = (list: string[], selected: string, label: (v: string) => string) =>
+  const options = (list: readonly string[], selected: string, label: (v: string) => string) =>
     ['', ...list].map((value) => ({ value, label: value === '' ? t('profile.preferNot') : label(value), selected: value === selected }));
+  const raceColors = stored.raceColor !== null && !RACE_COLORS.includes(stored.raceColor) ? [...RACE_COLORS, stored.raceColor] : RACE_COLORS;
   return {
     title: t('profile.title'),
     ...values,
-    raceColors: options(['branca', 'preta', 'parda', 'amarela', 'indígena'], values.raceColor, (v) => t(`raceColor.${v}`)),
+    courtGender: stored.genderSource === 'court' ? stored.gender : null,
+    courtRaceColor: stored.raceColorSource === 'court' && stored.raceColor !== null ? raceColorLabel(stored.raceColor, t) : null,
+    raceColors: options(raceColors, values.raceColor, (v) => raceColorLabel(v, t)),
     lgbtOptions: options(['yes', 'no'], values.lgbt, (v) => t(`common.${v}`)),
     collectiveOptions: options(['yes', 'no'], values.collective, (v) => t(`common.${v}`)),
   };
