@@ -17,6 +17,7 @@ import { embedRouter } from './web/routes/embed.js';
 import { dataRouter } from './web/routes/data.js';
 import { ReadModel } from './read-model/read-model.js';
 import { createMailer } from './services/mailer.js';
+import { BackgroundTasks } from './services/background.js';
 import type { AppDeps } from './deps.js';
 import { accountMiddleware } from './web/middleware/auth.js';
 import { adminRouter } from './web/routes/admin.js';
@@ -78,7 +79,8 @@ export function createApp(deps: AppDeps): Express {
   );
 
   const readModel = new ReadModel(deps.db, deps.config.cacheRecheckMs);
-  const mailer = deps.mailer ?? createMailer(deps);
+  const background = deps.background ?? new BackgroundTasks(deps.logger);
+  const mailer = deps.mailer ?? createMailer({ ...deps, background });
   const account = accountMiddleware({ ...deps, mailer });
   app.set('trust proxy', deps.config.trustProxy);
   if (deps.config.trustProxy === true) {
@@ -93,12 +95,12 @@ export function createApp(deps: AppDeps): Express {
   app.use(voterRouter({ ...deps, readModel }));
   app.use(embedRouter({ ...deps, readModel }));
   app.use(dataRouter({ ...deps, readModel }));
-  app.use(candidateRouter({ ...deps, mailer, account, readModel }));
+  app.use(candidateRouter({ ...deps, mailer, account, readModel, background }));
   // Before adminRouter: it mounts the account stack on all of /admin, and the roll-call pages mount their own.
   app.use(adminVotesRouter({ ...deps, mailer, account }));
   app.use(adminRouter({ ...deps, mailer, account }));
-  app.use(adminElectionsRouter({ ...deps, mailer, account }));
-  app.use(volunteerRouter({ ...deps, mailer, account }));
+  app.use(adminElectionsRouter({ ...deps, mailer, account, background }));
+  app.use(volunteerRouter({ ...deps, mailer, account, background }));
 
   app.use(notFound);
   app.use(errorHandler(deps.logger));

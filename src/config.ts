@@ -48,6 +48,8 @@ const configSchema = z
     LOGIN_MAX_FAILURES_PER_ACCOUNT: z.coerce.number().int().min(1).max(100_000).default(100),
     LOGIN_MAX_FAILURES_PER_IP: z.coerce.number().int().min(1).max(1_000_000).default(1_000),
     INVITATION_MAX_FAILURES_PER_IP: z.coerce.number().int().min(1).max(1_000_000).default(20),
+    RESET_MAX_PER_ACCOUNT: z.coerce.number().int().min(1).max(100_000).default(5),
+    RESET_MAX_PER_IP: z.coerce.number().int().min(1).max(1_000_000).default(20),
     IMPORTS_PER_HOUR: z.coerce.number().int().min(1).max(100_000).default(30),
     PUBLICATIONS_PER_HOUR: z.coerce.number().int().min(1).max(100_000).default(20),
     UPLOAD_MAX_MB: z.coerce.number().int().min(1).max(2_048).default(50),
@@ -109,6 +111,10 @@ const configSchema = z
     loginMaxFailuresPerIp: env.LOGIN_MAX_FAILURES_PER_IP,
     /** Links (invitation, password reset, organizer set-up) that do not work, per address per hour. */
     invitationMaxFailuresPerIp: env.INVITATION_MAX_FAILURES_PER_IP,
+    /** Forms that e-mail an address (password reset, volunteer sign-up), per e-mail address per hour, answered or not. */
+    resetMaxPerAccount: env.RESET_MAX_PER_ACCOUNT,
+    /** The same, per client address per hour. */
+    resetMaxPerIp: env.RESET_MAX_PER_IP,
     /** Uploads to the import forms per organizer per hour, whatever their outcome. */
     importsPerHour: env.IMPORTS_PER_HOUR,
     /** Publications per candidate per hour, counted in the database: each writes public history and rebuilds the race everywhere. */

@@ -3,6 +3,7 @@ import type { Config } from './config.js';
 import type { Db } from './db/client.js';
 import type { Clock } from './domain/clock.js';
 import type { RandomSource } from './domain/fairness.js';
+import type { BackgroundTasks } from './services/background.js';
 import type { Mailer } from './services/mailer.js';
 
 /** What the app needs from outside; tests pass their own. */
@@ -15,8 +16,8 @@ export interface AppDeps {
   random: RandomSource;
   /** Signs CSRF tokens; see services/secret.ts. */
   secret: string;
-  /** Sends e-mail; by default SMTP or the outbox (services/mailer.ts). */
+  /** Sends e-mail; by default through the outbox, delivered in `background` (services/mailer.ts). */
   mailer?: Mailer;
-  /** Starts work that goes on after its request's answer (a roster import); by default at once. Tests pass their own to choose when it runs. */
-  background?: (task: () => Promise<void>) => void;
+  /** Work done after the answer (e-mail delivery, account look-ups, roster imports); shutting down waits for it. */
+  background?: BackgroundTasks;
 }

@@ -9,7 +9,9 @@ import { createDb, type Db } from './db/client.js';
 import { migrateToLatest } from './db/migrate.js';
 import { systemClock } from './domain/clock.js';
 import { createLogger } from './logger.js';
+import { BackgroundTasks } from './services/background.js';
 import { seedDemoIfEmpty } from './services/demo.js';
+import { createMailer } from './services/mailer.js';
 import { serverSecret } from './services/secret.js';
 import { drainOnClose } from './web/drain.js';
 import { rateLimitWritesDone } from './web/middleware/rate-limit-store.js';
@@ -20,7 +22,12 @@ export interface RunningServer {
   logger: Logger;
   /** Stops accepting connections, answers every request sent on those it had (see web/drain.ts), closes the database. */
   close(): Promise<void>;
+  /** Resolves once no background work (e-mail delivery, work after an answer) is running. */
+  settled(): Promise<void>;
 }
+
+/** How often a process looks for e-mails waiting in the outbox that no send of its own started (SMTP only). */
+const MAIL_RECHECK_MS = 60_000;
 
 /** Migrations, and the demo election on a first run: once, before any process serves. */
 async function prepareDatabase(db: Db, config: Config, logger: Logger): Promise<void> {
@@ -43,7 +50,9 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     throw error;
   }
   const secret = await serverSecret(db, config.secret);
-  const app = createApp({ config, db, clock: systemClock, logger, random: Math.random, secret });
+  const background = new BackgroundTasks(logger);
+  const mailer = createMailer({ config, db, clock: systemClock, logger, background });
+  const app = createApp({ config, db, clock: systemClock, logger, random: Math.random, secret, mailer, background });
   const server = app.listen(config.port, config.host);
   // Keep idle connections open longer than clients and proxies reuse them (Node's 5 s default races
   // with keep-alive clients and resets their next request).
@@ -55,16 +64,23 @@ export async function startServer(config: Config, logger: Logger = createLogger(
   await once(server, 'listening');
   logger.info({ address: server.address(), url: config.baseUrl }, 'listening');
 
+  // Mails another process wrote, or left behind when it stopped: delivered now and then.
+  const deliverLeftovers = () => background.run('e-mail delivery', mailer.deliverPending);
+  const recheck = config.smtpUrl ? setInterval(deliverLeftovers, MAIL_RECHECK_MS).unref() : null;
+  if (config.smtpUrl) deliverLeftovers();
+
   let closing: Promise<void> | null = null;
   const close = () => {
     closing ??= (async () => {
       await drain();
+      if (recheck) clearInterval(recheck);
+      await background.settled();
       await rateLimitWritesDone();
       await db.destroy();
     })();
     return closing;
   };
-  return { server, db, logger, close };
+  return { server, db, logger, close, settled: () => background.settled() };
 }
 
 async function main(): Promise<void> {

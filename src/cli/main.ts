@@ -195,6 +195,8 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
           const config = loadConfig(io.env);
           const mailer = createMailer({ config, db, clock: systemClock, logger: pino({ level: 'error' }, pino.destination(2)) });
           const outcome = await inviteCandidates({ db, clock: systemClock, config, mailer }, { election, candidate: values.candidate, by: COMMAND_LINE });
+          // With SMTP, the invitations go out before the command ends (a running server would send them too).
+          await mailer.deliverPending();
           if (!outcome.ok) {
             io.stderr(`${outcome.problem === 'no_election' ? t('cli.noSuchElection', { election }) : t('cli.invite.noCandidate', { candidate: values.candidate ?? '' })}\n`);
             return 1;
@@ -260,7 +262,12 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
           for (const fault of report.storage ?? []) io.stderr(`${t('cli.verify.storage', { fault })}\n`);
           for (const chain of report.chains) {
             if (chain.break) {
-              io.stderr(`${t('cli.verify.broken', { election: chain.election, seq: chain.break.seq, reason: chain.break.reason })}\n`);
+              const problem = chain.break;
+              const reason = t(`cli.verify.problem.${problem.code}`, {
+                expected: problem.code === 'sequence' ? problem.expected : '',
+                side: 'side' in problem ? t(`cli.verify.side.${problem.side}`) : '',
+              });
+              io.stderr(`${t('cli.verify.broken', { election: chain.election, seq: problem.seq, reason })}\n`);
             } else {
               io.stdout(`${t('cli.verify.chain', { election: chain.election, count: chain.entries })}\n`);
             }

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync } from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, PostgresAdapter, PostgresDialect, SqliteDialect, type KyselyPlugin, type PluginTransformQueryArgs, type PluginTransformResultArgs, type QueryResult, type RootOperationNode, type SqliteDatabase, type UnknownRow } from 'kysely';
@@ -38,7 +38,10 @@ export function createDb(databaseUrl: string): Db {
   const plugins = [new WriteCounter()];
   if (databaseKind(databaseUrl) === 'sqlite') {
     const file = sqlitePath(databaseUrl);
-    if (file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+    if (file !== ':memory:') {
+      mkdirSync(path.dirname(path.resolve(file)), { recursive: true, mode: 0o700 });
+      createOwnerOnly(file);
+    }
     const database = new SQLite(file);
     database.pragma('journal_mode = WAL');
     database.pragma('foreign_keys = ON');
@@ -77,10 +80,20 @@ class WriteCounter implements KyselyPlugin {
 }
 
 /**
+ * Creates the database file, if it is not there yet, readable and writable by
+ * its owner only (it holds e-mail addresses, password hashes, sessions and
+ * links not yet used); SQLite gives its write-ahead log, the log's index and
+ * any rollback journal the same mode. An existing file keeps the mode its
+ * owner gave it.
+ */
+function createOwnerOnly(file: string): void {
+  closeSync(openSync(file, 'a', 0o600));
+}
+
+/**
  * The database as Kysely's SQLite driver sees it, with prepared statements
  * kept per SQL text (the 256 most recently used): the driver prepares every
- * query anew, which cost a candidate's save (a dozen statements) about a
- * tenth of its time. The driver runs one query at a time on its one
+ * query anew, a cost on every save (a dozen statements). The driver runs one query at a time on its one
  * connection, so a kept statement is never in use twice.
  */
 function keepingStatements(database: SQLite.Database): SqliteDatabase {
@@ -106,6 +119,8 @@ function keepingStatements(database: SQLite.Database): SqliteDatabase {
 export async function backupSqlite(databaseUrl: string, target: string, onProgress?: (remaining: number, total: number) => void): Promise<void> {
   const source = new SQLite(sqlitePath(databaseUrl), { fileMustExist: true });
   try {
+    // An empty file is an empty database to SQLite: the copy goes into one only its owner can read.
+    closeSync(openSync(target, 'wx', 0o600));
     source.pragma('busy_timeout = 5000');
     await source.backup(target, {
       progress: ({ totalPages, remainingPages }) => {

@@ -37,3 +37,10 @@ export async function migrateToLatest(db: Db): Promise<string[]> {
   }
   return (results ?? []).filter((result) => result.status === 'Success').map((result) => result.migrationName);
 }
+
+/** Brings the database to a named migration, up or down (tests of a migration start from the one before it). */
+export async function migrateTo(db: Db, migrationName: string): Promise<void> {
+  const migrator = new Migrator({ db, provider: folderProvider });
+  const { error } = await migrator.migrateTo(migrationName);
+  if (error) throw error instanceof Error ? error : new Error(String(error));
+}

@@ -109,7 +109,11 @@ export interface AnswerTable {
   candidate_id: number;
   statement_id: number;
   value: number | null;
+  /** The words; null when there are none, or once a redaction removed them. */
   justification: string | null;
+  /** SHA-256 (hex, of the UTF-8 words) of the justification: still set once a redaction removed the words. */
+  justification_sha256: string | null;
+  /** Set by moderation (hiding) or a redaction: the justification is not shown, this public reason is. */
   hidden_reason: string | null;
   updated_at: string;
 }
@@ -129,15 +133,41 @@ export interface AnswerHistoryTable {
   seq: number;
   candidate_id: number;
   statement_id: number;
+  /** 1 when there was an answer before the change (its value may be null: "preferred not to answer"), 0 when none. */
+  old_answered: number;
   old_value: number | null;
+  /** SHA-256 of the justification before the change, null when none; the words are in `justification_texts`. */
+  old_text_sha256: string | null;
+  new_answered: number;
   new_value: number | null;
-  old_justification: string | null;
-  new_justification: string | null;
+  new_text_sha256: string | null;
   changed_at: string;
   prev_hash: string;
   hash: string;
   /** `candidate`, `import`, or `organizer` when an organizer acted at the candidate's request (who: audit log). */
   actor: Generated<string>;
+}
+
+/**
+ * Every published justification, once per candidate and statement, under its
+ * SHA-256: what the history and the public outputs read, where moderation
+ * hides a text and a redaction removes its words for good.
+ */
+export interface JustificationTextTable {
+  id: Generated<number>;
+  election_id: number;
+  candidate_id: number;
+  statement_id: number;
+  /** SHA-256 (hex) of the UTF-8 words: what the history chain commits to. */
+  sha256: string;
+  /** The words; null once redacted (a database trigger allows no other change). */
+  text: string | null;
+  /** Set while an organizer hides the text: the public reason shown in its place. */
+  hidden_reason: string | null;
+  /** Set by a redaction (permanent): the public reason shown in place of the removed words. */
+  redacted_reason: string | null;
+  redacted_at: string | null;
+  created_at: string;
 }
 
 export interface UserTable {
@@ -153,6 +183,13 @@ export interface UserTable {
   name: string | null;
   /** When an organizer approved a volunteer; null while waiting. */
   approved_at: string | null;
+  /**
+   * When the owner of the e-mail address confirmed the account (a volunteer,
+   * by the link e-mailed at sign-up or by a password reset); set at creation
+   * for accounts made from an invitation or by an organizer. Null: nobody can
+   * sign in to it yet.
+   */
+  confirmed_at: string | null;
 }
 
 export interface SessionTable {
@@ -220,11 +257,21 @@ export interface OutboxTable {
   id: Generated<number>;
   to_address: string;
   subject: string;
+  /** Once sent through SMTP, without the tokens of its links (services/mailer.ts). */
   body_text: string;
   created_at: string;
   sent_at: string | null;
   error: string | null;
+  /**
+   * `pending` for the sender, `sending` (claimed by a process), `sent`, `failed`,
+   * or `manual`: without SMTP, an organizer reads it and passes it on.
+   */
+  delivery: Generated<OutboxDelivery>;
+  /** When a process claimed it for sending; a claim older than a few minutes is taken over. */
+  claimed_at: string | null;
 }
+
+export type OutboxDelivery = 'pending' | 'sending' | 'sent' | 'failed' | 'manual';
 
 export interface ModerationLogTable {
   id: Generated<number>;
@@ -300,6 +347,7 @@ export interface Database {
   answers: AnswerTable;
   answer_drafts: AnswerDraftTable;
   answer_history: AnswerHistoryTable;
+  justification_texts: JustificationTextTable;
   users: UserTable;
   sessions: SessionTable;
   invitations: InvitationTable;

@@ -95,14 +95,32 @@ export interface Answer {
   hiddenReason: string | null;
 }
 
+/** A justification of the change history, as everyone may see it. */
+export interface RecordedText {
+  /** SHA-256 of the words: what the history chain commits to. */
+  sha256: string;
+  /** The words; null while hidden, and for good once redacted. */
+  text: string | null;
+  /** The organizers' public reason, shown in place of hidden or redacted words. */
+  reason: string | null;
+  /** `hidden` by moderation (reversible), `redacted` (removed for good), or null when shown. */
+  withheld: 'hidden' | 'redacted' | null;
+}
+
+/** One side of a change: the answer before it, or after. */
+export interface HistorySide {
+  /** Whether there was an answer at all; its value may be null ("preferred not to answer"). */
+  answered: boolean;
+  value: number | null;
+  justification: RecordedText | null;
+}
+
 /** One public change of a published answer. */
 export interface HistoryEntry {
   seq: number;
   statementId: number;
-  oldValue: number | null;
-  newValue: number | null;
-  oldJustification: string | null;
-  newJustification: string | null;
+  old: HistorySide;
+  new: HistorySide;
   changedAt: string;
   hash: string;
   /** Who made the change: `candidate`, `import`, or `organizer` (at the candidate's request). */

@@ -125,6 +125,8 @@ const partySchema = z.strictObject({
 const answerSchema = z.strictObject({
   value: z.number().int('not_integer').nullable(),
   justification: text(5000).optional(),
+  /** The organizers' public reason for hiding the justification; exports give it instead of the hidden words. */
+  hiddenReason: text(500).optional(),
 });
 
 const profileSchema = z.strictObject({

@@ -1,5 +1,7 @@
 import type { Db } from '../db/client.js';
 import { bumpDataVersion, bumpRaceVersion } from '../db/repositories/elections.js';
+import { findText, findTextByHash, hideText, keepText, redactText } from '../db/repositories/justification-texts.js';
+import { textSha256 } from '../domain/history-chain.js';
 import type { Clock } from '../domain/clock.js';
 import { LOCALES, type LocalizedText } from '../domain/locale.js';
 
@@ -95,41 +97,91 @@ export async function nextPosition(trx: Db, table: 'topics' | 'statements' | 'ra
   return max === null || max === undefined ? 0 : Number(max) + 1;
 }
 
-/** Hides or restores a published justification; the reason is public, on the answer and in the moderation log. */
+/** What an organizer does to a justification: hide it (reversibly), show it again, or remove its words for good. */
+export type ModerationAction = 'hide' | 'restore' | 'redact';
+
+/**
+ * Moderates a justification: the published answer's (by candidate and
+ * statement), or any text of the candidate's change history (`text`, its id).
+ * The reason is public, in place of the words, on the answer and wherever
+ * the history shows them.
+ *
+ * - `hide` and `restore` apply to the words wherever they are (the published
+ *   answer, the history, a later publication of the same words), and go in
+ *   the public moderation log.
+ * - `redact` (a court order) removes the words for good: from the kept texts,
+ *   the published answer and any draft; the history keeps their SHA-256, so
+ *   every chain still verifies. It cannot be undone.
+ */
 export async function moderate(
   deps: AdminDeps,
-  input: { electionId: number; candidate: string; statement: string; action: 'hide' | 'restore'; reason: string; actor: Actor; actorUserId: number },
-): Promise<'done' | 'not_found'> {
-  const target = await deps.db
-    .selectFrom('answers')
-    .innerJoin('candidates', 'candidates.id', 'answers.candidate_id')
-    .innerJoin('statements', 'statements.id', 'answers.statement_id')
-    .select(['answers.id', 'candidates.id as candidateId', 'candidates.race_id as raceId', 'statements.id as statementId'])
-    .where('candidates.election_id', '=', input.electionId)
-    .where('candidates.key', '=', input.candidate)
-    .where('statements.key', '=', input.statement)
-    .executeTakeFirst();
-  if (!target) return 'not_found';
-  await change(deps, { electionId: input.electionId, actor: input.actor, action: `moderation-${input.action}`, details: { candidate: input.candidate, statement: input.statement, reason: input.reason } }, async (trx, now) => {
-    await trx
-      .updateTable('answers')
-      .set({ hidden_reason: input.action === 'hide' ? input.reason : null })
-      .where('id', '=', target.id)
-      .execute();
+  input: { electionId: number; candidate: string; statement: string; text?: number | undefined; action: ModerationAction; reason: string; actor: Actor; actorUserId: number },
+): Promise<'done' | 'not_found' | 'redacted'> {
+  const now = deps.clock.now().toISOString();
+  return deps.db.transaction().execute(async (trx) => {
+    const target = await trx
+      .selectFrom('candidates')
+      .innerJoin('statements', 'statements.election_id', 'candidates.election_id')
+      .leftJoin('answers', (join) => join.onRef('answers.candidate_id', '=', 'candidates.id').onRef('answers.statement_id', '=', 'statements.id'))
+      .select(['candidates.id as candidateId', 'candidates.race_id as raceId', 'statements.id as statementId', 'answers.id as answerId', 'answers.justification', 'answers.justification_sha256'])
+      .where('candidates.election_id', '=', input.electionId)
+      .where('candidates.key', '=', input.candidate)
+      .where('statements.key', '=', input.statement)
+      .executeTakeFirst();
+    if (!target) return 'not_found';
+    // The text: the one named, or the published answer's.
+    let text: { id: number; sha256: string; text: string | null; redacted: boolean } | null = null;
+    if (input.text !== undefined) {
+      const found = await findText(trx, { electionId: input.electionId, id: input.text });
+      if (!found || found.candidateId !== target.candidateId || found.statementId !== target.statementId) return 'not_found';
+      text = { id: found.id, sha256: found.sha256, text: found.text, redacted: found.redactedAt !== null };
+    } else {
+      if (target.answerId === null) return 'not_found';
+      const sha256 = target.justification !== null ? textSha256(target.justification) : target.justification_sha256;
+      if (target.justification !== null) {
+        await keepText(trx, { electionId: input.electionId, candidateId: target.candidateId, statementId: target.statementId, text: target.justification, now });
+      }
+      const found = sha256 === null ? undefined : await findTextByHash(trx, { candidateId: target.candidateId, statementId: target.statementId, sha256 });
+      if (found) text = { id: found.id, sha256: found.sha256, text: found.text, redacted: found.redactedAt !== null };
+    }
+    if (text?.redacted) return 'redacted';
+    if (input.action === 'redact' && text === null) return 'not_found';
+
+    const answer = trx.updateTable('answers').where('candidate_id', '=', target.candidateId).where('statement_id', '=', target.statementId);
+    if (input.action === 'redact') {
+      await redactText(trx, { id: text!.id, candidateId: target.candidateId, statementId: target.statementId, sha256: text!.sha256, text: text!.text ?? '', reason: input.reason, now });
+    } else {
+      const reason = input.action === 'hide' ? input.reason : null;
+      if (text) {
+        await hideText(trx, { candidateId: target.candidateId, statementId: target.statementId, sha256: text.sha256, reason });
+        await answer.set({ hidden_reason: reason }).where('justification_sha256', '=', text.sha256).execute();
+      } else {
+        // An answer without words: only its reason.
+        await answer.set({ hidden_reason: reason }).execute();
+      }
+      await trx
+        .insertInto('moderation_log')
+        .values({
+          election_id: input.electionId,
+          candidate_id: target.candidateId,
+          statement_id: target.statementId,
+          action: input.action,
+          reason: input.reason,
+          actor_user_id: input.actorUserId,
+          created_at: now,
+        })
+        .execute();
+    }
     // Widgets kept for the race show justifications: they are rendered again.
     await bumpRaceVersion(trx, target.raceId);
-    await trx
-      .insertInto('moderation_log')
-      .values({
-        election_id: input.electionId,
-        candidate_id: target.candidateId,
-        statement_id: target.statementId,
-        action: input.action,
-        reason: input.reason,
-        actor_user_id: input.actorUserId,
-        created_at: now,
-      })
-      .execute();
+    await audit(trx, {
+      electionId: input.electionId,
+      actor: input.actor,
+      action: `moderation-${input.action}`,
+      // The words themselves are never copied into the log: a redaction must remove them everywhere.
+      details: { candidate: input.candidate, statement: input.statement, text: text?.sha256 ?? null, reason: input.reason },
+      now,
+    });
+    return 'done';
   });
-  return 'done';
 }

@@ -1,6 +1,7 @@
 import type { Config } from '../config.js';
 import type { Db } from '../db/client.js';
 import {
+  confirmUser,
   deleteSession,
   deleteUserSessions,
   expireOpenInvitations,
@@ -32,6 +33,9 @@ import { hashToken, looksLikeToken, newToken } from './tokens.js';
  * ends after `SESSION_IDLE_MINUTES` without use or `SESSION_ABSOLUTE_HOURS`
  * after login, whichever comes first.
  */
+
+/** Where password-reset links lead (and the form that asks for one). */
+export const RESET_PATH = '/candidate/reset';
 
 export interface AuthDeps {
   db: Db;
@@ -95,7 +99,8 @@ export async function logIn(
     await verifyAgainstNothing(input.password, deps.config.passwordScryptLogN);
     return null;
   }
-  if (!(await verifyPassword(input.password, user.passwordHash))) return null;
+  // An account nobody has confirmed yet (a volunteer's sign-up) refuses its password like a wrong one.
+  if (!(await verifyPassword(input.password, user.passwordHash)) || !user.confirmed) return null;
   return { token: await createSession(deps, user.id), user };
 }
 
@@ -145,6 +150,8 @@ export async function acceptCandidateInvitation(
       candidateId,
       locale: input.locale,
       now,
+      // The invitation reached the candidate: nothing more to confirm.
+      confirmed: true,
     });
     await trx
       .updateTable('candidates')
@@ -208,6 +215,8 @@ export async function setPasswordFromLink(
   const used = await deps.db.transaction().execute(async (trx) => {
     if (!(await useInvitation(trx, link.invitation.id, now))) return false;
     await setUserPassword(trx, user.id, passwordHash);
+    // The link reached the address: that confirms an account signed up with it (and replaces the password chosen then).
+    await confirmUser(trx, user.id, now);
     await deleteUserSessions(trx, user.id);
     return true;
   });
@@ -227,7 +236,7 @@ export async function createAdmin(
     if (existing && existing.role !== 'admin') return false;
     const userId =
       existing?.id ??
-      (await insertUser(trx, { email: input.email, passwordHash: null, role: 'admin', candidateId: null, locale: 'pt-BR', now: now.toISOString() }));
+      (await insertUser(trx, { email: input.email, passwordHash: null, role: 'admin', candidateId: null, locale: 'pt-BR', now: now.toISOString(), confirmed: true }));
     await expireOpenInvitations(trx, { purpose: 'admin', userId, now: now.toISOString() });
     await insertInvitation(trx, {
       tokenHash: hash,

@@ -1,8 +1,13 @@
+import type { Updateable } from 'kysely';
 import type { Db } from '../db/client.js';
+import { flag, readLinks } from '../db/json-columns.js';
+import type { CandidateTable } from '../db/schema.js';
 import { findCandidateById } from '../db/repositories/candidates.js';
 import { listAnswerRows, listDrafts, replaceDrafts, type DraftAnswer } from '../db/repositories/drafts.js';
 import { bumpRaceVersion, findElectionQuestionnaire } from '../db/repositories/elections.js';
 import { historyWriter } from '../db/repositories/history.js';
+import { keepText, withheldTexts } from '../db/repositories/justification-texts.js';
+import { textSha256 } from '../domain/history-chain.js';
 import type { Clock } from '../domain/clock.js';
 import type { Candidate, ElectionDetail, ElectionQuestionnaire } from '../domain/election.js';
 
@@ -16,11 +21,20 @@ import type { Candidate, ElectionDetail, ElectionQuestionnaire } from '../domain
 export interface Questionnaire<E extends ElectionQuestionnaire = ElectionDetail> {
   election: E;
   candidate: Candidate;
-  /** The draft, or the published answers when no draft was saved yet. */
+  /** The draft, or the published answers when no draft was saved yet; never a hidden or redacted justification. */
   draft: Map<number, DraftAnswer>;
-  published: Map<number, DraftAnswer>;
+  /** The published answers as the candidate sees them: a hidden or redacted justification gives way to its reason. */
+  published: Map<number, PublishedAnswer>;
+  /** Statement → the organizers' public reason, where a justification the candidate wrote is hidden or removed. */
+  withheld: Map<number, string>;
   /** Statements of the draft that differ from what is published. */
   unpublishedChanges: number;
+}
+
+/** A published answer as its candidate sees it. */
+export interface PublishedAnswer extends DraftAnswer {
+  /** Set when organizers hid the justification, or removed it for good: the words are not shown, this is. */
+  hiddenReason: string | null;
 }
 
 /**
@@ -38,7 +52,13 @@ export async function loadCandidate<E extends ElectionQuestionnaire>(
   return found && detail ? { election: detail, candidate: found.candidate } : null;
 }
 
-/** The candidate's questionnaire: `loadCandidate` with the draft and the published answers. */
+/**
+ * The candidate's questionnaire: `loadCandidate` with the draft and the
+ * published answers. A justification the organizers hid, or removed for good,
+ * is not given back to the candidate, neither from the published answers nor
+ * from a draft that holds the same words: its public reason is, so that a
+ * form saved and published as shown never brings the words back.
+ */
 export async function loadQuestionnaire<E extends ElectionQuestionnaire>(
   db: Db,
   candidateId: number,
@@ -48,11 +68,28 @@ export async function loadQuestionnaire<E extends ElectionQuestionnaire>(
   if (!who) return null;
   const drafts = await listDrafts(db, candidateId);
   const publishedRows = await listAnswerRows(db, candidateId);
+  const withheldWords = await withheldTexts(db, candidateId);
+  const withheld = new Map<number, string>();
   const published = new Map(
-    publishedRows.map((r) => [r.statement_id, { statementId: r.statement_id, value: r.value, justification: r.justification }]),
+    publishedRows.map((r) => [
+      r.statement_id,
+      { statementId: r.statement_id, value: r.value, justification: r.hidden_reason === null ? r.justification : null, hiddenReason: r.hidden_reason },
+    ]),
   );
-  const draft = drafts.length > 0 ? new Map(drafts.map((d) => [d.statementId, d])) : new Map(published);
-  return { ...who, draft, published, unpublishedChanges: countChanges(published, draft) };
+  const shown = (answer: DraftAnswer): DraftAnswer => {
+    const reason = answer.justification === null ? undefined : withheldWords.get(answer.statementId)?.get(textSha256(answer.justification));
+    if (reason === undefined) return answer;
+    withheld.set(answer.statementId, reason);
+    return { ...answer, justification: null };
+  };
+  const draft =
+    drafts.length > 0
+      ? new Map(drafts.map((d) => [d.statementId, shown(d)]))
+      : new Map([...published].map(([id, p]) => [id, { statementId: p.statementId, value: p.value, justification: p.justification }]));
+  for (const [id, p] of published) {
+    if (p.hiddenReason !== null && draft.get(id)?.justification === null && !withheld.has(id)) withheld.set(id, p.hiddenReason);
+  }
+  return { ...who, draft, published, withheld, unpublishedChanges: countChanges(published, draft) };
 }
 
 function same(a: DraftAnswer | undefined, b: DraftAnswer | undefined): boolean {
@@ -76,7 +113,10 @@ export type PublishOutcome = { ok: true; changes: number; historyEntries: number
 
 /**
  * Publishes the draft. The first publication records no history (nothing was
- * public before); later ones append one entry per changed statement.
+ * public before); later ones append one entry per changed statement, with the
+ * SHA-256 of each justification (the words are kept beside the chain). The
+ * draft never holds words the organizers hid or removed (`loadQuestionnaire`);
+ * should it still, their kept text keeps them hidden. New words are shown.
  */
 export async function publishDraft(
   deps: { db: Db; clock: Clock },
@@ -96,20 +136,28 @@ export async function publishDraft(
     let changes = 0;
     for (const statement of state.election.statements) {
       const next = state.draft.get(statement.id);
-      const old = state.published.get(statement.id);
-      if (same(old, next)) continue;
-      changes += 1;
+      if (same(state.published.get(statement.id), next)) continue;
       const row = rows.get(statement.id);
-      if (next && row) {
-        await trx
-          .updateTable('answers')
-          .set({ value: next.value, justification: next.justification, updated_at: now })
-          .where('id', '=', row.id)
-          .execute();
-      } else if (next) {
+      const old = row ? { value: row.value, justificationSha256: row.justification_sha256 } : null;
+      const words = next?.justification ?? null;
+      const fate = words === null ? null : await keepText(trx, { electionId: state.election.id, candidateId: input.candidateId, statementId: statement.id, text: words, now });
+      const written = next ? { value: next.value, justificationSha256: fate?.sha256 ?? null } : null;
+      // The same value and words as stored, which the candidate was not shown (hidden): nothing changes.
+      if (old && written && old.value === written.value && old.justificationSha256 === written.justificationSha256) continue;
+      changes += 1;
+      const columns = next && {
+        value: next.value,
+        justification: fate?.redacted ? null : next.justification,
+        justification_sha256: fate?.sha256 ?? null,
+        hidden_reason: fate?.withheldReason ?? null,
+        updated_at: now,
+      };
+      if (columns && row) {
+        await trx.updateTable('answers').set(columns).where('id', '=', row.id).execute();
+      } else if (columns) {
         await trx
           .insertInto('answers')
-          .values({ candidate_id: input.candidateId, statement_id: statement.id, value: next.value, justification: next.justification, updated_at: now })
+          .values({ candidate_id: input.candidateId, statement_id: statement.id, ...columns })
           .execute();
       } else if (row) {
         await trx.deleteFrom('answers').where('id', '=', row.id).execute();
@@ -120,8 +168,8 @@ export async function publishDraft(
           candidateKey: state.candidate.key,
           statementId: statement.id,
           statementKey: keys.get(statement.id) ?? '',
-          old: old ?? null,
-          next: next ?? null,
+          old,
+          next: written,
           changedAt: now,
           actor: input.actor,
         });
@@ -136,50 +184,58 @@ export async function publishDraft(
   });
 }
 
+/** What the profile form sends, read: empty fields are null. */
+export interface ProfileInput {
+  candidateId: number;
+  bio: string | null;
+  links: string[];
+  photoUrl: string | null;
+  gender: string | null;
+  raceColor: string | null;
+  lgbt: boolean | null;
+  collective: boolean | null;
+}
+
 /**
  * Updates what a candidate says about themselves; links must be http(s). The
  * self-declared identity (gender, race/colour, LGBT+, collective candidacy)
- * is optional; once declared it replaces what the court's roster said.
+ * is optional. The form shows every stored value, whoever stored it (a
+ * package, the court's roster, an earlier save): a value sent back as it is
+ * stays as it is, with its source, so saving an unchanged form writes
+ * nothing. A gender or race/colour the candidate changes becomes their own
+ * declaration; one they empty keeps the court's value (marked as such), and
+ * is removed when nobody but the candidate had declared it.
  */
-export async function saveProfile(
-  deps: { db: Db; clock: Clock },
-  input: {
-    candidateId: number;
-    bio: string | null;
-    links: string[];
-    photoUrl: string | null;
-    gender: string | null;
-    raceColor: string | null;
-    lgbt: boolean | null;
-    collective: boolean | null;
-  },
-): Promise<void> {
-  await deps.db.transaction().execute(async (trx) => {
+export async function saveProfile(deps: { db: Db; clock: Clock }, input: ProfileInput): Promise<'saved' | 'unchanged'> {
+  return deps.db.transaction().execute(async (trx) => {
     const current = await trx
       .selectFrom('candidates')
-      .select(['race_id', 'gender', 'gender_source', 'race_color', 'race_color_source'])
+      .select(['race_id', 'bio', 'links', 'photo_url', 'gender', 'gender_source', 'race_color', 'race_color_source', 'lgbt', 'collective'])
       .where('id', '=', input.candidateId)
       .executeTakeFirstOrThrow();
-    // Leaving a field empty keeps the court's value (marked as such); declaring one makes it the candidate's.
-    const gender = input.gender ?? (current.gender_source === 'court' ? current.gender : null);
-    const raceColor = input.raceColor ?? (current.race_color_source === 'court' ? current.race_color : null);
+    const changes: Updateable<CandidateTable> = {};
+    const declared = (value: string | null, stored: string | null, source: string | null) => {
+      if (value === stored || (value === null && source === 'court')) return null;
+      return { value, source: value === null ? null : 'self' };
+    };
+    const gender = declared(input.gender, current.gender, current.gender_source);
+    if (gender) Object.assign(changes, { gender: gender.value, gender_source: gender.source });
+    const raceColor = declared(input.raceColor, current.race_color, current.race_color_source);
+    if (raceColor) Object.assign(changes, { race_color: raceColor.value, race_color_source: raceColor.source });
+    // Browsers send a text area's line ends as CRLF: a bio is the same text whatever its line ends.
+    if ((input.bio ?? '') !== (current.bio ?? '').replace(/\r\n?/g, '\n')) changes.bio = input.bio;
+    if (JSON.stringify(input.links) !== JSON.stringify(readLinks(current.links))) changes.links = input.links.length > 0 ? JSON.stringify(input.links) : null;
+    if (input.photoUrl !== current.photo_url) changes.photo_url = input.photoUrl;
+    if (input.lgbt !== flag.read(current.lgbt)) changes.lgbt = flag.write(input.lgbt);
+    if (input.collective !== flag.read(current.collective)) changes.collective = flag.write(input.collective);
+    if (Object.keys(changes).length === 0) return 'unchanged';
     await trx
       .updateTable('candidates')
-      .set({
-        bio: input.bio,
-        links: input.links.length > 0 ? JSON.stringify(input.links) : null,
-        photo_url: input.photoUrl,
-        gender,
-        gender_source: input.gender !== null ? 'self' : gender === null ? null : 'court',
-        race_color: raceColor,
-        race_color_source: input.raceColor !== null ? 'self' : raceColor === null ? null : 'court',
-        lgbt: input.lgbt === null ? null : input.lgbt ? 1 : 0,
-        collective: input.collective === null ? null : input.collective ? 1 : 0,
-        updated_at: deps.clock.now().toISOString(),
-      })
+      .set({ ...changes, updated_at: deps.clock.now().toISOString() })
       .where('id', '=', input.candidateId)
       .execute();
     // Results show and filter by the profile: caches reload the race.
     await bumpRaceVersion(trx, current.race_id);
+    return 'saved';
   });
 }

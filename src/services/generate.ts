@@ -2,6 +2,7 @@ import type { Db } from '../db/client.js';
 import { insertRows, type BulkColumns } from '../db/repositories/bulk.js';
 import { bumpDataVersion } from '../db/repositories/elections.js';
 import type { Clock } from '../domain/clock.js';
+import { textSha256 } from '../domain/history-chain.js';
 import { seededRandom, type RandomSource } from '../domain/fairness.js';
 
 /*
@@ -253,13 +254,22 @@ export async function generateElection(
     await db.transaction().execute(async (trx) => {
       const inserted = await insertRows(trx, { table: 'candidates', columns: CANDIDATE_COLUMNS, rows: current.map((c) => c.row), returning: ['id', 'key'] });
       const idOf = new Map(inserted.map((row) => [row.key, row.id]));
+      // Every published justification is kept under its SHA-256 too, where moderation and the history find it.
+      const texts = current.flatMap((candidate) =>
+        candidate.answers.flatMap(([, justification], s) => (justification === null ? [] : [[idOf.get(candidate.key)!, ids.statements[s]!, justification, textSha256(justification)] as const])),
+      );
       await insertRows(trx, {
         table: 'answers',
-        columns: { candidate_id: 'integer', statement_id: 'integer', value: 'integer', justification: 'text', updated_at: 'text' },
+        columns: { candidate_id: 'integer', statement_id: 'integer', value: 'integer', justification: 'text', justification_sha256: 'text', updated_at: 'text' },
         rows: current.flatMap((candidate) => {
           const id = idOf.get(candidate.key)!;
-          return candidate.answers.map(([value, justification], s) => [id, ids.statements[s], value, justification, now]);
+          return candidate.answers.map(([value, justification], s) => [id, ids.statements[s], value, justification, justification === null ? null : textSha256(justification), now]);
         }),
+      });
+      await insertRows(trx, {
+        table: 'justification_texts',
+        columns: { election_id: 'integer', candidate_id: 'integer', statement_id: 'integer', text: 'text', sha256: 'text', created_at: 'text' },
+        rows: texts.map(([candidateId, statementId, text, sha256]) => [ids.election, candidateId, statementId, text, sha256, now]),
       });
     });
     written += current.length;

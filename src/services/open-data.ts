@@ -1,7 +1,7 @@
 import type { Db } from '../db/client.js';
 import { readLinks, flag } from '../db/json-columns.js';
 import { listChanges } from '../db/repositories/transparency.js';
-import type { ElectionDetail } from '../domain/election.js';
+import type { ElectionDetail, HistorySide } from '../domain/election.js';
 
 /* The open data: what the read API and the downloads serve. Only published answers are public. */
 
@@ -143,8 +143,22 @@ export async function* csvRows(db: Db, election: ElectionDetail): AsyncGenerator
   }
 }
 
+/**
+ * A page of the election's change log, newest first. Each side (old, new) has
+ * what the hash chain commits to (whether there was an answer, its value, the
+ * justification's SHA-256) and the justification's words, or, when the
+ * organizers hid them or a redaction removed them, their public reason.
+ */
 export async function changesPage(db: Db, election: ElectionDetail, page: number, pageSize: number) {
   const { total, rows } = await listChanges(db, { electionId: election.id, offset: (page - 1) * pageSize, limit: pageSize });
+  const side = (s: HistorySide) => ({
+    answered: s.answered,
+    value: s.value,
+    justification: s.justification?.text ?? null,
+    justificationSha256: s.justification?.sha256 ?? null,
+    hiddenReason: s.justification?.reason ?? null,
+    redacted: s.justification?.withheld === 'redacted',
+  });
   return {
     page,
     pages: Math.max(1, Math.ceil(total / pageSize)),
@@ -154,9 +168,8 @@ export async function changesPage(db: Db, election: ElectionDetail, page: number
       changedAt: r.changedAt,
       candidate: r.candidateKey,
       statement: r.statementKey,
-      oldValue: r.oldValue,
-      newValue: r.newValue,
-      newJustification: r.newJustification,
+      old: side(r.old),
+      new: side(r.new),
       actor: r.actor,
       hash: r.hash,
     })),

@@ -19,3 +19,14 @@ export function hashToken(token: string): string {
 export function looksLikeToken(value: unknown): value is string {
   return typeof value === 'string' && /^[A-Za-z0-9_-]{43}$/.test(value);
 }
+
+/** What a token looks like inside a text: 32 or more URL-safe base64 characters in a row. */
+const TOKEN_IN_TEXT = /[A-Za-z0-9_-]{32,}/g;
+
+/**
+ * The text with every token-like run of characters replaced by `…`: what is
+ * kept of an e-mail once it is sent, so that its links no longer work.
+ */
+export function withoutTokens(text: string): string {
+  return text.replace(TOKEN_IN_TEXT, '…');
+}

@@ -2,16 +2,21 @@ import { sql } from 'kysely';
 import { databaseKind, type Db } from '../db/client.js';
 import { listElections } from '../db/repositories/elections.js';
 import { readHistoryChain } from '../db/repositories/history.js';
-import { findChainBreak } from '../domain/history-chain.js';
+import { findChainBreak, type ChainProblem } from '../domain/history-chain.js';
 
 export interface VerifyReport {
   ok: boolean;
   /** SQLite's integrity and foreign-key checks; null on PostgreSQL, which keeps its own. */
   storage: string[] | null;
-  chains: Array<{ election: string; entries: number; break: { seq: number; reason: string } | null }>;
+  /** Each election's chain: where it first breaks (a link, or a kept text that no longer matches its SHA-256), or null. */
+  chains: Array<{ election: string; entries: number; break: ({ seq: number } & ChainProblem) | null }>;
 }
 
-/** Checks the storage and every election's history chain. */
+/**
+ * Checks the storage and every election's history chain: each link, and the
+ * words kept for each justification against the SHA-256 the chain commits to
+ * (words removed by a redaction excepted).
+ */
 export async function verifyDatabase(db: Db, databaseUrl: string): Promise<VerifyReport> {
   let storage: string[] | null = null;
   if (databaseKind(databaseUrl) === 'sqlite') {

@@ -1,11 +1,24 @@
 import type { Db } from '../db/client.js';
-import { findUserByEmail, insertUser } from '../db/repositories/accounts.js';
+import {
+  confirmUser,
+  findUserByEmail,
+  findUserById,
+  insertInvitation,
+  insertUser,
+  setUserName,
+  useInvitation,
+  type UserRecord,
+} from '../db/repositories/accounts.js';
 import { countHit } from '../db/repositories/rate-limits.js';
 import type { Clock } from '../domain/clock.js';
 import { seededRandom, shuffle } from '../domain/fairness.js';
 import { responseRate, type ResponseRate } from '../domain/response-rate.js';
+import { isLocale, type Locale } from '../domain/locale.js';
+import { translate } from '../i18n.js';
+import { createSession, openLink, RESET_PATH, type AuthDeps, type LinkProblem } from './auth.js';
 import { inviteCandidates } from './invitations.js';
-import { hashPassword, passwordProblem, type PasswordProblem } from './passwords.js';
+import { hashPassword, verifyPassword } from './passwords.js';
+import { newToken } from './tokens.js';
 
 /*
  * Volunteers raise the response rate: each takes a few candidates who have
@@ -23,22 +36,107 @@ export interface VolunteerDeps {
 export const CHANNELS = ['email', 'phone', 'whatsapp', 'social', 'in_person', 'other'] as const;
 export const OUTCOMES = ['no_answer', 'refused', 'promised', 'answered'] as const;
 
-/** Creates a volunteer account waiting for an organizer's approval. */
-export async function signUpVolunteer(
-  deps: VolunteerDeps,
-  input: { name: string; email: string; password: string; confirm: string; locale: string },
-): Promise<{ ok: true; userId: number } | { ok: false; problem: PasswordProblem | 'mismatch' | 'email_taken' }> {
-  const problem = input.password !== input.confirm ? 'mismatch' : passwordProblem(input.password);
-  if (problem) return { ok: false, problem };
-  if (await findUserByEmail(deps.db, input.email)) return { ok: false, problem: 'email_taken' };
+/** Where the links that confirm a volunteer's sign-up lead. */
+export const VOLUNTEER_CONFIRM_PATH = '/volunteer/confirm';
+
+/** Where each kind of account signs in. */
+const LOGIN_PATHS: Record<UserRecord['role'], string> = { volunteer: '/volunteer/login', candidate: '/candidate/login', admin: '/admin/login' };
+
+/**
+ * A volunteer's sign-up, done after the answer, which is the same whatever
+ * the address (so the form cannot tell who has an account): the password is
+ * hashed in every case; a new address gets an account waiting for an
+ * organizer's approval that works once confirmed through the single-use link
+ * e-mailed to it; an address that has an account gets an e-mail saying that
+ * someone tried, with the sign-in and password-reset links. Neither e-mail
+ * repeats the name given, which anyone may have typed.
+ */
+export async function signUpVolunteer(deps: AuthDeps, input: { name: string; email: string; password: string; locale: Locale }): Promise<void> {
   const passwordHash = await hashPassword(input.password, deps.config.passwordScryptLogN);
-  const now = deps.clock.now().toISOString();
-  const userId = await deps.db.transaction().execute(async (trx) => {
-    const id = await insertUser(trx, { email: input.email, passwordHash, role: 'volunteer', candidateId: null, locale: input.locale, now });
-    await trx.updateTable('users').set({ name: input.name }).where('id', '=', id).execute();
-    return id;
+  const now = deps.clock.now();
+  const { token, hash } = newToken();
+  const create = () =>
+    deps.db.transaction().execute(async (trx) => {
+      const existing = await findUserByEmail(trx, input.email);
+      if (existing) return existing;
+      const userId = await insertUser(trx, {
+        email: input.email,
+        passwordHash,
+        role: 'volunteer',
+        candidateId: null,
+        locale: input.locale,
+        now: now.toISOString(),
+        confirmed: false,
+      });
+      await setUserName(trx, userId, input.name);
+      await insertInvitation(trx, {
+        tokenHash: hash,
+        purpose: 'volunteer',
+        candidateId: null,
+        userId,
+        email: input.email.toLowerCase(),
+        now: now.toISOString(),
+        expiresAt: new Date(now.getTime() + deps.config.invitationTtlDays * 86_400_000).toISOString(),
+        createdBy: 'signup-form',
+      });
+      return null;
+    });
+  let existing: UserRecord | null;
+  try {
+    existing = await create();
+  } catch (error) {
+    // The same address signed up at the same moment: the other sign-up made the account.
+    existing = await findUserByEmail(deps.db, input.email);
+    if (!existing) throw error;
+  }
+  if (existing) {
+    const locale = isLocale(existing.locale) ? existing.locale : input.locale;
+    await deps.mailer.send({
+      to: existing.email,
+      subject: translate(locale, 'mail.volunteerExisting.subject'),
+      text: translate(locale, 'mail.volunteerExisting.body', {
+        login: `${deps.config.baseUrl}${LOGIN_PATHS[existing.role]}`,
+        reset: `${deps.config.baseUrl}${RESET_PATH}`,
+      }),
+    });
+    return;
+  }
+  await deps.mailer.send({
+    to: input.email.toLowerCase(),
+    subject: translate(input.locale, 'mail.volunteerConfirm.subject'),
+    text: translate(input.locale, 'mail.volunteerConfirm.body', {
+      link: `${deps.config.baseUrl}${VOLUNTEER_CONFIRM_PATH}/${token}`,
+      days: deps.config.invitationTtlDays,
+    }),
   });
-  return { ok: true, userId };
+}
+
+export type ConfirmProblem = LinkProblem | 'wrong_password';
+
+/**
+ * Confirms a volunteer's sign-up from the e-mailed link and the password
+ * chosen at sign-up: the link shows the address is theirs, the password that
+ * they are who signed up (the owner of an address someone else signed up with
+ * cannot take over that account, and asks for a new password instead). The
+ * link is used up and the volunteer is signed in.
+ */
+export async function confirmVolunteer(
+  deps: AuthDeps,
+  input: { token: unknown; password: string },
+): Promise<{ ok: true; sessionToken: string } | { ok: false; problem: ConfirmProblem }> {
+  const link = await openLink(deps, input.token, ['volunteer']);
+  if (!link.ok) return link;
+  const user = link.invitation.userId === null ? null : await findUserById(deps.db, link.invitation.userId);
+  if (!user || !user.passwordHash || user.disabled) return { ok: false, problem: 'unknown' };
+  if (!(await verifyPassword(input.password, user.passwordHash))) return { ok: false, problem: 'wrong_password' };
+  const now = deps.clock.now().toISOString();
+  const used = await deps.db.transaction().execute(async (trx) => {
+    if (!(await useInvitation(trx, link.invitation.id, now))) return false;
+    await confirmUser(trx, user.id, now);
+    return true;
+  });
+  if (!used) return { ok: false, problem: 'used' };
+  return { ok: true, sessionToken: await createSession(deps, user.id) };
 }
 
 export async function isApproved(db: Db, userId: number): Promise<boolean> {

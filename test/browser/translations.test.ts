@@ -32,7 +32,7 @@ const FALLBACK_PAGES: PageType[] = [
 
 /** Every string of the election packages and of the accounts the page list sets up: data, not interface. */
 function dataStrings(): Set<string> {
-  const strings = new Set<string>(['Concordo', 'candidata@example.org', 'organizacao@example.org', 'nova@example.org']);
+  const strings = new Set<string>(['Concordo', 'candidata@example.org', 'organizacao@example.org', 'nova@example.org', 'voluntaria@example.org', 'Joana Voluntária']);
   const walk = (value: unknown): void => {
     if (typeof value === 'string') strings.add(normalize(value));
     else if (Array.isArray(value)) value.forEach(walk);

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { writeFileSync } from 'node:fs';
+import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/main.js';
 import { createDb, type Db } from '../../src/db/client.js';
@@ -69,5 +69,23 @@ describe('concordo backup', () => {
     const pg = await run({ DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none' }, 'backup', path.join(temp.dir, 'x.db'));
     expect(pg.code).toBe(1);
     expect(pg.out).toContain('pg_dump');
+  });
+
+  it('writes the database, its log and its backups readable by their owner only', async () => {
+    const mode = (file: string) => (statSync(file).mode & 0o777).toString(8);
+    // The live database of beforeEach, open and written: file, write-ahead log and its index.
+    expect((await writePackage({ db, clock: fixedClock() }, { pkg: loadFixture('small-election.json'), actor: 'test' })).ok).toBe(true);
+    for (const file of [dbFile, `${dbFile}-wal`, `${dbFile}-shm`]) {
+      expect(existsSync(file), file).toBe(true);
+      expect(mode(file), file).toBe('600');
+    }
+    // A database the command line creates, and a backup of it.
+    const fresh = path.join(temp.dir, 'data', 'fresh.db');
+    expect((await run({ DATABASE_URL: `sqlite:${fresh}` }, 'migrate')).code).toBe(0);
+    expect(mode(fresh)).toBe('600');
+    expect(mode(path.dirname(fresh))).toBe('700');
+    const backup = path.join(temp.dir, 'copy.db');
+    expect((await run({ DATABASE_URL: `sqlite:${dbFile}` }, 'backup', backup)).code).toBe(0);
+    expect(mode(backup)).toBe('600');
   });
 });

@@ -9,6 +9,7 @@ import { fixtureText, loadFixture, packageWithTwentyFaults, TWENTY_FAULTS } from
 import { createTestDatabase, dumpTables, onPostgres, tamperWithHistory, tempDir, type TestDatabase } from '../helpers/database.js';
 
 const sha256 = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
+const sha256Of = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
 
 /** Opens the database for one look and closes it again (so SQLite's file is left as the commands left it). */
 async function inspect<T>(url: string, look: (db: Db) => Promise<T>): Promise<T> {
@@ -96,11 +97,18 @@ describe('concordo import / export', () => {
     expect(result.stdout).toContain('2 new history entries');
 
     await inspect(database.url, async (db) => {
-      const rows = await db.selectFrom('answer_history').select(['seq', 'old_value', 'new_value', 'new_justification']).orderBy('seq').execute();
+      const rows = await db
+        .selectFrom('answer_history')
+        .select(['seq', 'old_answered', 'old_value', 'old_text_sha256', 'new_answered', 'new_value', 'new_text_sha256'])
+        .orderBy('seq')
+        .execute();
+      // The chain holds each justification's SHA-256; the words are kept beside it.
       expect(rows).toEqual([
-        { seq: 1, old_value: 5, new_value: 2, new_justification: 'Mudei de ideia depois do debate.' },
-        { seq: 2, old_value: 4, new_value: null, new_justification: null },
+        { seq: 1, old_answered: 1, old_value: 5, old_text_sha256: sha256Of('A cidade perdeu sombra nas últimas décadas.'), new_answered: 1, new_value: 2, new_text_sha256: sha256Of('Mudei de ideia depois do debate.') },
+        { seq: 2, old_answered: 1, old_value: 4, old_text_sha256: null, new_answered: 0, new_value: null, new_text_sha256: null },
       ]);
+      const kept = await db.selectFrom('justification_texts').select('text').where('sha256', '=', sha256Of('Mudei de ideia depois do debate.')).executeTakeFirstOrThrow();
+      expect(kept.text).toBe('Mudei de ideia depois do debate.');
       // Append-only: the database itself refuses to change or delete history.
       await expect(sql`update answer_history set new_value = 5`.execute(db)).rejects.toThrow(/append-only/);
       await expect(sql`delete from answer_history`.execute(db)).rejects.toThrow(/append-only/);

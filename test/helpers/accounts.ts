@@ -7,6 +7,7 @@ import { COMMAND_LINE, inviteCandidates } from '../../src/services/invitations.j
 import { createMailer } from '../../src/services/mailer.js';
 import { pino } from 'pino';
 import type { Clock } from '../../src/domain/clock.js';
+import request from 'supertest';
 import type { TestContext } from './app.js';
 
 /** A strong password that is on no breached list. */
@@ -43,7 +44,7 @@ export async function acceptInvitation(agent: TestAgent, link: string, email: st
 }
 
 /** Signs an agent in through a login form. */
-export async function logInAs(agent: TestAgent, input: { email: string; password?: string; area?: 'candidate' | 'admin' }) {
+export async function logInAs(agent: TestAgent, input: { email: string; password?: string; area?: 'candidate' | 'admin' | 'volunteer' }) {
   const area = input.area ?? 'candidate';
   const form = await agent.get(`/${area}/login`);
   return agent
@@ -60,4 +61,24 @@ export async function signedInAdmin(ctx: TestContext, agent: TestAgent, email: s
   const form = await agent.get('/admin/setup');
   const res = await agent.post('/admin/setup').type('form').send({ _csrf: csrfOf(form), password: PASSWORD, confirm: PASSWORD });
   expect(res.status, res.text).toBe(303);
+}
+
+/** A volunteer signed up through the form and confirmed by the e-mailed link: the agent ends up signed in. */
+export async function signedUpVolunteer(ctx: TestContext, email: string, name = 'Joana Voluntária'): Promise<{ agent: TestAgent; id: number }> {
+  const agent = request.agent(ctx.app);
+  const form = await agent.get('/volunteer/signup');
+  const res = await agent.post('/volunteer/signup').type('form').send({ _csrf: csrfOf(form), name, email, password: PASSWORD, confirm: PASSWORD });
+  expect(res.status).toBe(200);
+  // The mail is written after the answer.
+  await ctx.settled();
+  const mail = await ctx.db.selectFrom('outbox').select('body_text').where('to_address', '=', email).orderBy('id', 'desc').executeTakeFirstOrThrow();
+  const link = /https?:\/\/\S+\/volunteer\/confirm\/[A-Za-z0-9_-]{43}/.exec(mail.body_text);
+  expect(link, 'the confirmation mail has no link').not.toBeNull();
+  expect((await agent.get(pathOf(link![0]))).status).toBe(303);
+  const confirm = await agent.get('/volunteer/confirm');
+  const confirmed = await agent.post('/volunteer/confirm').type('form').send({ _csrf: csrfOf(confirm), password: PASSWORD });
+  expect(confirmed.status).toBe(303);
+  expect(confirmed.headers.location).toBe('/volunteer');
+  const user = await ctx.db.selectFrom('users').select('id').where('email', '=', email).executeTakeFirstOrThrow();
+  return { agent, id: user.id };
 }

@@ -5,6 +5,7 @@ import { createDb, type Db } from '../../src/db/client.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
 import type { Clock } from '../../src/domain/clock.js';
 import { seededRandom } from '../../src/domain/fairness.js';
+import { BackgroundTasks } from '../../src/services/background.js';
 import { rateLimitWritesDone } from '../../src/web/middleware/rate-limit-store.js';
 import { createTestDatabase } from './database.js';
 
@@ -19,6 +20,10 @@ export interface TestContext {
   config: Config;
   clock: ReturnType<typeof fixedClock>;
   app: ReturnType<typeof createApp>;
+  /** The app's work after its answers (e-mail delivery, account look-ups). */
+  background: BackgroundTasks;
+  /** Waits for that work: an answer comes before the e-mails it writes. */
+  settled: () => Promise<void>;
   close: () => Promise<void>;
 }
 
@@ -35,13 +40,17 @@ export async function createTestContext(
   const db = createDb(config.databaseUrl);
   await migrateToLatest(db);
   const clock = fixedClock();
-  const app = createApp({ config, db, clock, logger, random: seededRandom(42), secret: 'test-secret-of-at-least-32-characters!' });
+  const background = new BackgroundTasks(logger);
+  const app = createApp({ config, db, clock, logger, random: seededRandom(42), secret: 'test-secret-of-at-least-32-characters!', background });
   return {
     db,
     config,
     clock,
     app,
+    background,
+    settled: () => background.settled(),
     close: async () => {
+      await background.settled();
       await rateLimitWritesDone();
       await db.destroy();
       await database.drop();

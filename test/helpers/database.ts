@@ -72,15 +72,17 @@ async function onAdmin(statement: string): Promise<void> {
 }
 
 /**
- * Changes history rows behind the application's back, as someone with direct
- * access to the database could: the append-only trigger is switched off first.
+ * Changes the history or the texts it names behind the application's back, as
+ * someone with direct access to the database could: the triggers that keep
+ * the history append-only and the texts unchanged (but by redaction) are
+ * switched off first.
  */
-export async function tamperWithHistory(url: string, update: string): Promise<void> {
+export async function tamperWithHistory(url: string, statements: string | string[]): Promise<void> {
   const untrigger =
     databaseKind(url) === 'sqlite'
-      ? 'drop trigger answer_history_no_update'
-      : 'alter table answer_history disable trigger answer_history_append_only';
-  await writeElsewhere(url, [untrigger, update]);
+      ? ['drop trigger answer_history_no_update', 'drop trigger answer_history_no_delete', 'drop trigger justification_texts_guard']
+      : ['alter table answer_history disable trigger answer_history_append_only', 'alter table justification_texts disable trigger justification_texts_guard'];
+  await writeElsewhere(url, [...untrigger, ...(typeof statements === 'string' ? [statements] : statements)]);
 }
 
 /** Runs statements on a connection of its own, as another process (or a person at a SQL prompt) would. */

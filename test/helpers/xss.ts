@@ -288,7 +288,7 @@ export interface PreparedSite {
  * of a listening server's address), as organizer, candidate and volunteer.
  */
 export async function prepareXssSite(
-  target: { deps: { db: Db; clock: Clock; config: Config }; agent: () => TestAgent },
+  target: { deps: { db: Db; clock: Clock; config: Config; settled: () => Promise<void> }; agent: () => TestAgent },
   s: XssScenario,
 ): Promise<PreparedSite> {
   const { deps } = target;
@@ -424,6 +424,11 @@ export async function prepareXssSite(
         .send({ _csrf: csrfOf(signUp), name: f.volunteer.name.value, email: ACCOUNTS.volunteer, password: PASSWORD, confirm: PASSWORD })
     ).status,
   );
+  // Confirmed by the link e-mailed after the answer, with the password chosen at sign-up.
+  await deps.settled();
+  const confirmation = await deps.db.selectFrom('outbox').select('body_text').where('to_address', '=', ACCOUNTS.volunteer).executeTakeFirstOrThrow();
+  ok((await volunteer.get(new URL(/https?:\/\/\S+\/volunteer\/confirm\/\S+/.exec(confirmation.body_text)![0]).pathname)).status);
+  ok((await volunteer.post('/volunteer/confirm').type('form').send({ _csrf: csrfOf(await volunteer.get('/volunteer/confirm')), password: PASSWORD })).status);
   const volunteerId = (await deps.db.selectFrom('users').select('id').where('email', '=', ACCOUNTS.volunteer).executeTakeFirstOrThrow()).id;
   await adminPost(`/admin/volunteers/${volunteerId}/approve`, {});
   const volunteerPost = async (path: string, fields: Record<string, string>, status = 303) => {

@@ -104,14 +104,19 @@ describe('the candidate area', () => {
     const history = cheerio.load((await request(ctx.app).get(`/e/${election}/candidates/carla?lang=en`)).text);
     expect(history('.history li').length).toBe(1);
     expect(history('.history li').text()).toContain('from “Agree” to “Disagree”');
-    expect(history('.history li blockquote').text()).toBe('Mudei de ideia: o custo de manutenção é alto.');
+    // Both justifications, before and after.
+    expect(history('.history li .history-texts dt').map((_, dt) => history(dt).text()).get()).toEqual(['Justification before', 'Justification after']);
+    expect(history('.history li .history-texts blockquote').map((_, q) => history(q).text()).get()).toEqual([
+      'Cada bairro precisa de sombra.',
+      'Mudei de ideia: o custo de manutenção é alto.',
+    ]);
     expect((await verify()).code).toBe(0);
 
-    // Tampering with the history behind the database's back is found and named.
-    await tamperWithHistory(ctx.config.databaseUrl, "update answer_history set new_justification = 'outra coisa'");
+    // Tampering with the history or its texts behind the database's back is found and named.
+    await tamperWithHistory(ctx.config.databaseUrl, "update justification_texts set text = 'outra coisa' where text like 'Mudei%'");
     const tampered = await verify();
     expect(tampered.code).toBe(1);
-    expect(tampered.out).toContain(`History of “${election}” is broken at entry 1: hash does not match content`);
+    expect(tampered.out).toContain(`History of “${election}” is broken at entry 1: the new justification does not match its SHA-256`);
   });
 
   it('keeps a seeded order of a race’s candidates when their rows change', async () => {
@@ -345,6 +350,8 @@ describe('the candidate area', () => {
     const unknown = await anonymous.post('/candidate/reset?lang=en').type('form').send({ _csrf: csrfOf(form), email: 'nobody@example.org' });
     expect(cheerio.load(unknown.text)('main').text()).toBe(cheerio.load(sent.text)('main').text());
 
+    // The mail is written after the answer.
+    await ctx.settled();
     const mail = await ctx.db.selectFrom('outbox').selectAll().where('to_address', '=', 'carla@example.org').executeTakeFirstOrThrow();
     const link = /https?:\/\/\S+/.exec(mail.body_text)![0];
     // Written in the language of the page the reset was asked from.

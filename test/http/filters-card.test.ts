@@ -83,7 +83,8 @@ describe('filters, the ballot card and self-declared identity', () => {
     const agent = request.agent(ctx.app);
     await acceptInvitation(agent, await inviteLink(ctx, e, 'davi'), 'davi@example.org');
     const form = await agent.get('/candidate/profile?lang=en');
-    expect(cheerio.load(form.text)('#gender-court').text()).toBe('The electoral court records: masculino. Leave empty to keep it.');
+    expect(cheerio.load(form.text)('#gender').attr('value')).toBe('masculino');
+    expect(cheerio.load(form.text)('#gender-court').text()).toBe("From the electoral court's records (masculino). Change it to declare your own; left empty, the court's value stays.");
     const saved = await agent.post('/candidate/profile').type('form').send({ _csrf: csrfOf(form), bio: '', links: '', photoUrl: '', gender: '', raceColor: 'preta', lgbt: 'yes', collective: 'no' });
     expect(saved.status).toBe(303);
     const after = cheerio.load((await get(`/e/${e}/candidates/davi?lang=en`)).text);

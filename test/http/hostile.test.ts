@@ -107,7 +107,7 @@ describe('hostile input', () => {
     };
   }
   /** Every row of every table a signed-in form may write. */
-  const writable = [...tables, 'topics', 'statements', 'races', 'parties', 'moderation_log'] as const;
+  const writable = [...tables, 'topics', 'statements', 'races', 'parties', 'moderation_log', 'justification_texts'] as const;
   const state = async () => JSON.stringify(await Promise.all(writable.map((t) => ctx.db.selectFrom(t).selectAll().execute())));
 
   it('POST forms with generated bodies and headers, signed in as a candidate and as an organizer', async () => {

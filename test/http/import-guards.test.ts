@@ -6,6 +6,7 @@ import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.js';
+import { BackgroundTasks } from '../../src/services/background.js';
 import { createDb } from '../../src/db/client.js';
 import { seededRandom } from '../../src/domain/fairness.js';
 import { writePackage } from '../../src/services/election-packages.js';
@@ -26,6 +27,16 @@ const errorsOf = (res: request.Response) => {
   const $ = cheerio.load(res.text);
   return $('#form-errors li').map((_, li) => $(li).text()).get();
 };
+
+/** Background work the test runs when it chooses. */
+class HeldTasks extends BackgroundTasks {
+  constructor(private readonly into: Array<() => Promise<void>>) {
+    super(pino({ level: 'silent' }));
+  }
+  override run(_name: string, work: () => Promise<void>): void {
+    this.into.push(work);
+  }
+}
 
 describe('a package uploaded on another election’s import page', () => {
   let ctx: TestContext;
@@ -115,7 +126,7 @@ describe('roster imports into one election', () => {
     ctx = await createTestContext({ PASSWORD_SCRYPT_LOG_N: '10' });
     expect((await writePackage(ctx, { pkg: loadFixture('small-election.json'), actor: 'test' })).ok).toBe(true);
     held = [];
-    app = createApp({ config: ctx.config, db: ctx.db, clock: ctx.clock, logger: pino({ level: 'silent' }), random: seededRandom(7), secret: 'test-secret-of-at-least-32-characters!', background: (task) => void held.push(task) });
+    app = createApp({ config: ctx.config, db: ctx.db, clock: ctx.clock, logger: pino({ level: 'silent' }), random: seededRandom(7), secret: 'test-secret-of-at-least-32-characters!', background: new HeldTasks(held) });
     admin = request.agent(app);
     await signedInAdmin({ ...ctx, app }, admin, 'org@example.org');
     temp = tempDir();

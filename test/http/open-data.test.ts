@@ -99,12 +99,13 @@ describe('transparency, embeds and open data', () => {
       expect($('#changes-heading').text()).toBe('Public change log (55)');
       const first = $('#changes-heading').parent().find('ol.history > li');
       expect(first.length).toBe(50);
-      expect(first.first().find('blockquote').text()).toBe('mudança 55');
+      // Each change shows the justification before and after it.
+      expect(first.first().find('.history-texts blockquote').map((_, q) => $(q).text()).get()).toEqual(['mudança 54', 'mudança 55']);
       const next = $('#changes-heading').parent().find('.pager a[rel=next]').attr('href')!;
       const second = cheerio.load((await get(next)).text);
       const rest = second('#changes-heading').parent().find('ol.history > li');
       expect(rest.length).toBe(5);
-      expect(rest.last().find('blockquote').text()).toBe('mudança 1');
+      expect(rest.last().find('.history-texts dd').last().find('blockquote').text()).toBe('mudança 1');
     });
   });
 
@@ -256,7 +257,7 @@ describe('transparency, embeds and open data', () => {
       });
       const changes = await get(`/api/v1/elections/${e}/changes`);
       expect(changes.body).toMatchObject({ election: e, page: 1, pages: 1, total: 55 });
-      expect(changes.body.changes[0]).toMatchObject({ seq: 55, candidate: 'ana', statement: 's2', newJustification: 'mudança 55', actor: 'import' });
+      expect(changes.body.changes[0]).toMatchObject({ seq: 55, candidate: 'ana', statement: 's2', new: { answered: true, justification: 'mudança 55' }, actor: 'import' });
     });
   });
 

@@ -146,8 +146,8 @@ describe('the server', () => {
       const statuses = await Promise.all(Array.from({ length: 8 }, () => get('/e/serra-azul-2028')));
       expect(statuses.every((status) => status === 200)).toBe(true);
       // The log is written as each request ends: wait for all eight lines.
-      await expect.poll(() => logLines().filter((l) => l.req?.path === '/e/serra-azul-2028').length, { timeout: 5_000 }).toBeGreaterThanOrEqual(8);
-      return new Set(logLines().filter((l) => l.req?.path === '/e/serra-azul-2028').map((l) => l.pid));
+      await expect.poll(() => logLines().filter((l) => l.req?.path === '/e/:election').length, { timeout: 5_000 }).toBeGreaterThanOrEqual(8);
+      return new Set(logLines().filter((l) => l.req?.path === '/e/:election').map((l) => l.pid));
     };
     await expect.poll(() => logLines().filter((l) => l.msg === 'listening').length, { timeout: 20_000 }).toBe(2);
     const first = await servedBy();

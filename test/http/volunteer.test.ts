@@ -4,7 +4,7 @@ import type TestAgent from 'supertest/lib/agent.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { writePackage } from '../../src/services/election-packages.js';
 import { logContact, queue, takeCandidate } from '../../src/services/volunteers.js';
-import { csrfOf, PASSWORD, signedInAdmin } from '../helpers/accounts.js';
+import { csrfOf, logInAs, PASSWORD, pathOf, signedInAdmin, signedUpVolunteer } from '../helpers/accounts.js';
 import { createTestContext, type TestContext } from '../helpers/app.js';
 import { loadFixture } from '../helpers/packages.js';
 
@@ -25,19 +25,91 @@ describe('volunteers', () => {
   });
   afterEach(() => ctx.close());
 
-  const signUp = async (email: string) => {
-    const agent = request.agent(ctx.app);
-    const form = await agent.get('/volunteer/signup');
-    const res = await agent.post('/volunteer/signup').type('form').send({ _csrf: csrfOf(form), name: 'Joana Voluntária', email, password: PASSWORD, confirm: PASSWORD });
-    expect(res.status).toBe(303);
-    const user = await ctx.db.selectFrom('users').select('id').where('email', '=', email).executeTakeFirstOrThrow();
-    return { agent, id: user.id };
+  /** The newest e-mail to an address, once the app has written it (after its answer). */
+  const lastMailTo = async (to: string) => {
+    await ctx.settled();
+    return ctx.db.selectFrom('outbox').selectAll().where('to_address', '=', to).orderBy('id', 'desc').executeTakeFirstOrThrow();
   };
+  const confirmLinkIn = (text: string) => pathOf(/https?:\/\/\S+\/volunteer\/confirm\/[A-Za-z0-9_-]{43}/.exec(text)![0]);
+  const signUp = (email: string) => signedUpVolunteer(ctx, email);
   const approve = async (id: number) => {
     const list = await admin.get('/admin/volunteers');
     expect((await admin.post(`/admin/volunteers/${id}/approve`).type('form').send({ _csrf: csrfOf(list) })).status).toBe(303);
   };
   const electionId = async () => (await ctx.db.selectFrom('elections').select('id').where('slug', '=', e).executeTakeFirstOrThrow()).id;
+
+  it('lets a volunteer in once the e-mailed link and the password chosen at sign-up confirm the address', async () => {
+    const agent = request.agent(ctx.app);
+    const form = await agent.get('/volunteer/signup?lang=en');
+    const res = await agent.post('/volunteer/signup?lang=en').type('form').send({ _csrf: csrfOf(form), name: 'Joana Voluntária', email: 'joana@example.org', password: PASSWORD, confirm: PASSWORD });
+    expect(res.status).toBe(200);
+    expect(cheerio.load(res.text)('[role=status]').text()).toBe('Check your e-mail to confirm your sign-up: we sent a message to the address you gave. If it does not arrive within a few minutes, look in your spam folder.');
+    const mail = await lastMailTo('joana@example.org');
+    expect(mail.subject).toBe('Concordo: confirm your volunteer sign-up');
+    // Not before the address is confirmed.
+    const early = await logInAs(request.agent(ctx.app), { email: 'joana@example.org', area: 'volunteer' });
+    expect(early.status).toBe(401);
+
+    const link = confirmLinkIn(mail.body_text);
+    const arrival = await agent.get(link);
+    expect(arrival.status).toBe(303);
+    expect(arrival.headers['referrer-policy']).toBe('no-referrer');
+    const page = cheerio.load((await agent.get('/volunteer/confirm?lang=en')).text);
+    expect(page('h1').text()).toBe('Confirm your sign-up');
+    // Whoever holds the link but not the password (the address's owner, if someone else signed up with it) cannot confirm.
+    const wrong = await agent.post('/volunteer/confirm?lang=en').type('form').send({ _csrf: page('input[name=_csrf]').attr('value'), password: 'not the password chosen' });
+    expect(wrong.status).toBe(400);
+    expect(cheerio.load(wrong.text)('.error-summary').text()).toContain('This is not the password chosen at sign-up.');
+    const done = await agent.post('/volunteer/confirm').type('form').send({ _csrf: page('input[name=_csrf]').attr('value'), password: PASSWORD });
+    expect(done.status).toBe(303);
+    expect(done.headers.location).toBe('/volunteer');
+    expect(cheerio.load((await agent.get('/volunteer?lang=en')).text)('[role=status]').text()).toContain('waiting for the organizers');
+    // The link works once; the password works from now on.
+    expect((await request(ctx.app).get(link)).status).toBe(410);
+    expect((await logInAs(request.agent(ctx.app), { email: 'joana@example.org', area: 'volunteer' })).status).toBe(303);
+  });
+
+  it('e-mails the owner of an address that has an account, and changes nothing on the account', async () => {
+    const { id } = await signUp('joana@example.org');
+    const before = await ctx.db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+    const agent = request.agent(ctx.app);
+    const form = await agent.get('/volunteer/signup?lang=en');
+    const res = await agent.post('/volunteer/signup?lang=en').type('form').send({ _csrf: csrfOf(form), name: 'Someone Else', email: 'Joana@Example.org', password: `${PASSWORD} 2`, confirm: `${PASSWORD} 2` });
+    expect(res.status).toBe(200);
+    const mail = await lastMailTo('joana@example.org');
+    // In the account's language (Joana signed up in Portuguese), not the language of whoever tried.
+    expect(mail.subject).toBe('Concordo: alguém tentou se inscrever com o seu e-mail');
+    expect(mail.body_text).toContain('/volunteer/login\n');
+    expect(mail.body_text).toContain('/candidate/reset\n');
+    expect(mail.body_text).not.toContain('Someone Else');
+    expect(await ctx.db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirstOrThrow()).toEqual(before);
+    expect((await logInAs(request.agent(ctx.app), { email: 'joana@example.org', password: `${PASSWORD} 2`, area: 'volunteer' })).status).toBe(401);
+    // An organizer's or a candidate's address: the same answer, and a mail pointing to their own sign-in.
+    const admin = await agent.post('/volunteer/signup?lang=en').type('form').send({ _csrf: csrfOf(form), name: 'Someone Else', email: 'organizer@example.org', password: PASSWORD, confirm: PASSWORD });
+    expect(admin.text).toBe(res.text);
+    expect((await lastMailTo('organizer@example.org')).body_text).toContain('/admin/login\n');
+  });
+
+  it('lets the owner of an address someone else signed up with take it over by a password reset', async () => {
+    const squatter = request.agent(ctx.app);
+    const form = await squatter.get('/volunteer/signup');
+    await squatter.post('/volunteer/signup').type('form').send({ _csrf: csrfOf(form), name: 'Not Joana', email: 'joana@example.org', password: PASSWORD, confirm: PASSWORD });
+    await ctx.settled();
+    // Joana never got her own confirmation through; she asks for a new password.
+    const owner = request.agent(ctx.app);
+    const reset = await owner.get('/candidate/reset');
+    expect((await owner.post('/candidate/reset').type('form').send({ _csrf: csrfOf(reset), email: 'joana@example.org' })).status).toBe(200);
+    const link = pathOf(/https?:\/\/\S+\/candidate\/reset\/\S+/.exec((await lastMailTo('joana@example.org')).body_text)![0]);
+    expect((await owner.get(link)).status).toBe(303);
+    const page = await owner.get('/candidate/password');
+    const mine = 'joana chose this one herself';
+    const done = await owner.post('/candidate/password').type('form').send({ _csrf: csrfOf(page), password: mine, confirm: mine });
+    expect(done.status).toBe(303);
+    expect(done.headers.location).toBe('/volunteer');
+    // Her password works, confirmed by the link; the one typed at sign-up does not.
+    expect((await logInAs(request.agent(ctx.app), { email: 'joana@example.org', password: mine, area: 'volunteer' })).status).toBe(303);
+    expect((await logInAs(request.agent(ctx.app), { email: 'joana@example.org', area: 'volunteer' })).status).toBe(401);
+  });
 
   it('shows no queue to a volunteer the organizers have not approved', async () => {
     const { agent, id } = await signUp('joana@example.org');

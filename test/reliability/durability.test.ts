@@ -113,7 +113,13 @@ describe('durability under SIGKILL', () => {
 
     const db = new SQLite(dbFile);
     expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
-    const marks = db.prepare("select new_justification as mark, count(*) as n from answer_history group by new_justification").all() as Array<{ mark: string; n: number }>;
+    const marks = db
+      .prepare(
+        `select t.text as mark, count(*) as n from answer_history h
+         join justification_texts t on t.candidate_id = h.candidate_id and t.statement_id = h.statement_id and t.sha256 = h.new_text_sha256
+         group by t.text`,
+      )
+      .all() as Array<{ mark: string; n: number }>;
     db.close();
     const found = new Map(marks.map((m) => [m.mark, m.n]));
     for (const mark of acknowledged) expect(found.get(mark), mark).toBe(1);

@@ -11,6 +11,8 @@ export interface UserRecord {
   candidateId: number | null;
   locale: string;
   disabled: boolean;
+  /** Whether the owner of the e-mail address confirmed the account (see `users.confirmed_at`). */
+  confirmed: boolean;
 }
 
 export async function findUserByEmail(db: Db, email: string): Promise<UserRecord | null> {
@@ -28,9 +30,10 @@ export async function findUserByCandidate(db: Db, candidateId: number): Promise<
   return row ? toUser(row) : null;
 }
 
+/** A new account; `confirmed` false for one its owner must confirm by an e-mailed link before signing in. */
 export async function insertUser(
   db: Db,
-  user: { email: string; passwordHash: string | null; role: UserTable['role']; candidateId: number | null; locale: string; now: string },
+  user: { email: string; passwordHash: string | null; role: UserTable['role']; candidateId: number | null; locale: string; now: string; confirmed: boolean },
 ): Promise<number> {
   const row = await db
     .insertInto('users')
@@ -41,6 +44,7 @@ export async function insertUser(
       candidate_id: user.candidateId,
       locale: user.locale,
       created_at: user.now,
+      confirmed_at: user.confirmed ? user.now : null,
     })
     .returning('id')
     .executeTakeFirstOrThrow();
@@ -51,6 +55,16 @@ export async function setUserPassword(db: Db, userId: number, passwordHash: stri
   await db.updateTable('users').set({ password_hash: passwordHash }).where('id', '=', userId).execute();
 }
 
+/** Records that the owner of the account's e-mail address confirmed it (once: a later call changes nothing). */
+export async function confirmUser(db: Db, userId: number, now: string): Promise<void> {
+  await db.updateTable('users').set({ confirmed_at: now }).where('id', '=', userId).where('confirmed_at', 'is', null).execute();
+}
+
+/** Sets a volunteer's name, shown to organizers. */
+export async function setUserName(db: Db, userId: number, name: string): Promise<void> {
+  await db.updateTable('users').set({ name }).where('id', '=', userId).execute();
+}
+
 function toUser(row: {
   id: number;
   email: string;
@@ -59,6 +73,7 @@ function toUser(row: {
   candidate_id: number | null;
   locale: string;
   disabled: number;
+  confirmed_at: string | null;
 }): UserRecord {
   return {
     id: row.id,
@@ -68,6 +83,7 @@ function toUser(row: {
     candidateId: row.candidate_id,
     locale: row.locale,
     disabled: row.disabled !== 0,
+    confirmed: row.confirmed_at !== null,
   };
 }
 

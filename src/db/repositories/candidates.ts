@@ -2,6 +2,7 @@ import type { Answer, Candidate, CandidateStatus, HistoryEntry } from '../../dom
 import type { Db } from '../client.js';
 import { flag, readLinks } from '../json-columns.js';
 import type { CandidateRow } from '../schema.js';
+import { selectHistory, toHistoryEntry } from './history.js';
 
 const STATUSES: readonly CandidateStatus[] = ['listed', 'invited', 'registered', 'published'];
 
@@ -128,23 +129,8 @@ export async function listPublishedAnswersOf(
 
 /** A candidate's public change history, newest first. */
 export async function listCandidateHistory(db: Db, candidateId: number): Promise<HistoryEntry[]> {
-  const rows = await db
-    .selectFrom('answer_history')
-    .selectAll()
-    .where('candidate_id', '=', candidateId)
-    .orderBy('seq', 'desc')
-    .execute();
-  return rows.map((r) => ({
-    seq: r.seq,
-    statementId: r.statement_id,
-    oldValue: r.old_value,
-    newValue: r.new_value,
-    oldJustification: r.old_justification,
-    newJustification: r.new_justification,
-    changedAt: r.changed_at,
-    hash: r.hash,
-    actor: r.actor,
-  }));
+  const rows = await selectHistory(db).where('answer_history.candidate_id', '=', candidateId).orderBy('answer_history.seq', 'desc').execute();
+  return rows.map(toHistoryEntry);
 }
 
 /** A published answer as the public sees it: a hidden justification gives way to the organizers' reason. */

@@ -37,7 +37,7 @@ export async function replaceDrafts(db: Db, input: { candidateId: number; answer
 export async function listAnswerRows(db: Db, candidateId: number) {
   return db
     .selectFrom('answers')
-    .select(['id', 'statement_id', 'value', 'justification', 'hidden_reason'])
+    .select(['id', 'statement_id', 'value', 'justification', 'justification_sha256', 'hidden_reason'])
     .where('candidate_id', '=', candidateId)
     .execute();
 }

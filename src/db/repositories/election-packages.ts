@@ -2,7 +2,8 @@ import type { ElectionPackage, PackageAnswer, PackageCandidate } from '../../for
 import { PACKAGE_FORMAT } from '../../formats/election-package.js';
 import type { Db } from '../client.js';
 import { bumpDataVersion } from './elections.js';
-import { historyWriter } from './history.js';
+import { historyWriter, type HistoryAnswer } from './history.js';
+import { hideText, keepText } from './justification-texts.js';
 import { flag, readLinks, readLocalized, readOptionalLocalized, writeJson } from '../json-columns.js';
 
 /*
@@ -136,30 +137,38 @@ export async function writeElectionPackage(trx: Db, pkg: ElectionPackage, now: s
     const wasPublished = previous?.status === 'published';
     const current = await trx
       .selectFrom('answers')
-      .select(['id', 'statement_id', 'value', 'justification'])
+      .select(['id', 'statement_id', 'value', 'justification', 'justification_sha256', 'hidden_reason'])
       .where('candidate_id', '=', candidateId)
       .execute();
     const currentByStatement = new Map(current.map((a) => [a.statement_id, a]));
-    const changes: Array<{ statementId: number; old: PackageAnswer | null; next: PackageAnswer | null }> = [];
+    const changes: Array<{ statementId: number; old: HistoryAnswer | null; next: HistoryAnswer | null }> = [];
 
     for (const [statementId, answer] of wanted) {
       const old = currentByStatement.get(statementId);
-      const justification = answer.justification ?? null;
+      const columns = await answerColumns(trx, { electionId, candidateId, statementId, answer, old, now });
       if (!old) {
         await trx
           .insertInto('answers')
-          .values({ candidate_id: candidateId, statement_id: statementId, value: answer.value, justification, updated_at: now })
+          .values({ candidate_id: candidateId, statement_id: statementId, ...columns, updated_at: now })
           .execute();
-        changes.push({ statementId, old: null, next: answer });
-      } else if (old.value !== answer.value || old.justification !== justification) {
-        await trx.updateTable('answers').set({ value: answer.value, justification, updated_at: now }).where('id', '=', old.id).execute();
-        changes.push({ statementId, old: toAnswer(old), next: answer });
+        changes.push({ statementId, old: null, next: chained(columns) });
+      } else if (
+        old.value !== columns.value ||
+        old.justification !== columns.justification ||
+        old.justification_sha256 !== columns.justification_sha256 ||
+        old.hidden_reason !== columns.hidden_reason
+      ) {
+        await trx.updateTable('answers').set({ ...columns, updated_at: now }).where('id', '=', old.id).execute();
+        // A new reason for hidden words changes what shows, not what the history holds.
+        if (old.value !== columns.value || old.justification_sha256 !== columns.justification_sha256) {
+          changes.push({ statementId, old: chained(old), next: chained(columns) });
+        }
       }
     }
     const removed = current.filter((a) => !wanted.has(a.statement_id));
     if (removed.length > 0) {
       await trx.deleteFrom('answers').where('id', 'in', removed.map((a) => a.id)).execute();
-      for (const a of removed) changes.push({ statementId: a.statement_id, old: toAnswer(a), next: null });
+      for (const a of removed) changes.push({ statementId: a.statement_id, old: chained(a), next: null });
     }
 
     const publishes = wanted.size > 0;
@@ -232,7 +241,7 @@ export async function readElectionPackage(db: Db, slug: string): Promise<Electio
       .selectFrom('answers')
       .innerJoin('candidates', 'candidates.id', 'answers.candidate_id')
       .innerJoin('statements', 'statements.id', 'answers.statement_id')
-      .select(['answers.candidate_id', 'statements.key', 'answers.value', 'answers.justification'])
+      .select(['answers.candidate_id', 'statements.key', 'answers.value', 'answers.justification', 'answers.hidden_reason'])
       .where('candidates.election_id', '=', election.id)
       .orderBy('answers.candidate_id')
       .orderBy('statements.position')
@@ -242,7 +251,13 @@ export async function readElectionPackage(db: Db, slug: string): Promise<Electio
   const answersByCandidate = new Map<number, Record<string, PackageAnswer>>();
   for (const a of answers) {
     const record = answersByCandidate.get(a.candidate_id) ?? {};
-    record[a.key] = a.justification === null ? { value: a.value } : { value: a.value, justification: a.justification };
+    // The package is public (`/data/<election>.json`): hidden words are not in it, their reason is.
+    record[a.key] =
+      a.hidden_reason !== null
+        ? { value: a.value, hiddenReason: a.hidden_reason }
+        : a.justification === null
+          ? { value: a.value }
+          : { value: a.value, justification: a.justification };
     answersByCandidate.set(a.candidate_id, record);
   }
 
@@ -382,8 +397,41 @@ async function syncByKey(
   return { ids, deleteStale };
 }
 
-function toAnswer(row: { value: number | null; justification: string | null }): PackageAnswer {
-  return row.justification === null ? { value: row.value } : { value: row.value, justification: row.justification };
+/** An answer's columns as the history chains them. */
+function chained(row: { value: number | null; justification_sha256: string | null }): HistoryAnswer {
+  return { value: row.value, justificationSha256: row.justification_sha256 };
+}
+
+/**
+ * The published answer's columns for a package's answer. The words are kept
+ * beside the history; words the organizers hid stay hidden. An answer with a
+ * `hiddenReason` and no words (as exports write a hidden justification) keeps
+ * the hidden words already published, under the package's reason, or has
+ * none; with words, it hides them.
+ */
+async function answerColumns(
+  trx: Db,
+  input: {
+    electionId: number;
+    candidateId: number;
+    statementId: number;
+    answer: PackageAnswer;
+    old: { value: number | null; justification: string | null; justification_sha256: string | null; hidden_reason: string | null } | undefined;
+    now: string;
+  },
+) {
+  const { answer, old } = input;
+  const reason = answer.hiddenReason ?? null;
+  if (answer.justification !== undefined) {
+    const fate = await keepText(trx, { ...input, text: answer.justification });
+    if (reason !== null && fate.withheldReason === null) await hideText(trx, { candidateId: input.candidateId, statementId: input.statementId, sha256: fate.sha256, reason });
+    return { value: answer.value, justification: fate.redacted ? null : answer.justification, justification_sha256: fate.sha256, hidden_reason: fate.withheldReason ?? reason };
+  }
+  if (reason !== null && old && old.hidden_reason !== null && old.justification_sha256 !== null) {
+    if (old.justification !== null) await hideText(trx, { candidateId: input.candidateId, statementId: input.statementId, sha256: old.justification_sha256, reason });
+    return { value: answer.value, justification: old.justification, justification_sha256: old.justification_sha256, hidden_reason: reason };
+  }
+  return { value: answer.value, justification: null, justification_sha256: null, hidden_reason: reason };
 }
 
 function mustGet<K, V>(map: Map<K, V>, key: K): V {

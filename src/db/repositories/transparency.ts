@@ -1,5 +1,7 @@
 import { sql } from 'kysely';
+import type { HistoryEntry } from '../../domain/election.js';
 import type { Db } from '../client.js';
+import { selectHistory, toHistoryEntry } from './history.js';
 
 /* Aggregates and lists for the transparency, statement and data pages. */
 
@@ -46,18 +48,11 @@ export async function listNotPublished(
   };
 }
 
-export interface ChangeLogRow {
-  seq: number;
-  changedAt: string;
+/** A change of the election's public log: the entry, and whose answer to what. */
+export interface ChangeLogRow extends HistoryEntry {
   candidateKey: string;
   candidateName: string;
   statementKey: string;
-  statementId: number;
-  oldValue: number | null;
-  newValue: number | null;
-  newJustification: string | null;
-  actor: string;
-  hash: string;
 }
 
 /** The election's public change log, newest first, a page at a time. */
@@ -65,24 +60,7 @@ export async function listChanges(db: Db, input: { electionId: number; offset: n
   const total = Number(
     (await db.selectFrom('answer_history').select((eb) => eb.fn.countAll<number | string>().as('n')).where('election_id', '=', input.electionId).executeTakeFirstOrThrow()).n,
   );
-  const rows = await db
-    .selectFrom('answer_history')
-    .innerJoin('candidates', 'candidates.id', 'answer_history.candidate_id')
-    .innerJoin('statements', 'statements.id', 'answer_history.statement_id')
-    .select([
-      'answer_history.seq',
-      'answer_history.changed_at',
-      'candidates.key as candidateKey',
-      'candidates.ballot_name',
-      'candidates.name',
-      'statements.key as statementKey',
-      'statements.id as statementId',
-      'answer_history.old_value',
-      'answer_history.new_value',
-      'answer_history.new_justification',
-      'answer_history.actor',
-      'answer_history.hash',
-    ])
+  const rows = await selectHistory(db)
     .where('answer_history.election_id', '=', input.electionId)
     .orderBy('answer_history.seq', 'desc')
     .offset(input.offset)
@@ -90,19 +68,7 @@ export async function listChanges(db: Db, input: { electionId: number; offset: n
     .execute();
   return {
     total,
-    rows: rows.map((r) => ({
-      seq: r.seq,
-      changedAt: r.changed_at,
-      candidateKey: r.candidateKey,
-      candidateName: r.ballot_name ?? r.name,
-      statementKey: r.statementKey,
-      statementId: r.statementId,
-      oldValue: r.old_value,
-      newValue: r.new_value,
-      newJustification: r.new_justification,
-      actor: r.actor,
-      hash: r.hash,
-    })),
+    rows: rows.map((r) => ({ ...toHistoryEntry(r), candidateKey: r.candidate_key, candidateName: r.ballot_name ?? r.name, statementKey: r.statement_key })),
   };
 }
 
@@ -161,7 +127,10 @@ export async function listStatementAnswers(
   });
 }
 
-/** The public moderation log: every hidden or restored justification with its reason, newest first. */
+/**
+ * The public moderation log: every hidden or restored justification with its
+ * reason, and every redaction (words removed for good), newest first.
+ */
 export async function listModeration(db: Db, electionId: number, limit = 200) {
   const rows = await db
     .selectFrom('moderation_log')
@@ -172,12 +141,20 @@ export async function listModeration(db: Db, electionId: number, limit = 200) {
     .orderBy('moderation_log.id', 'desc')
     .limit(limit)
     .execute();
-  return rows.map((r) => ({
-    action: r.action,
-    reason: r.reason,
-    at: r.created_at,
-    candidateKey: r.candidateKey,
-    candidateName: r.ballot_name ?? r.name,
-    statementKey: r.statementKey,
-  }));
+  const redactions = await db
+    .selectFrom('justification_texts')
+    .innerJoin('candidates', 'candidates.id', 'justification_texts.candidate_id')
+    .innerJoin('statements', 'statements.id', 'justification_texts.statement_id')
+    .select(['justification_texts.redacted_reason', 'justification_texts.redacted_at', 'candidates.key as candidateKey', 'candidates.ballot_name', 'candidates.name', 'statements.key as statementKey'])
+    .where('justification_texts.election_id', '=', electionId)
+    .where('justification_texts.redacted_at', 'is not', null)
+    .orderBy('justification_texts.redacted_at', 'desc')
+    .limit(limit)
+    .execute();
+  const entries = [
+    ...rows.map((r) => ({ action: r.action as 'hide' | 'restore' | 'redact', reason: r.reason, at: r.created_at, candidateKey: r.candidateKey, candidateName: r.ballot_name ?? r.name, statementKey: r.statementKey })),
+    ...redactions.map((r) => ({ action: 'redact' as const, reason: r.redacted_reason ?? '', at: r.redacted_at!, candidateKey: r.candidateKey, candidateName: r.ballot_name ?? r.name, statementKey: r.statementKey })),
+  ];
+  // Stable: entries of the same moment keep the order they were read in.
+  return entries.sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0)).slice(0, limit);
 }

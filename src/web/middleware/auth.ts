@@ -46,6 +46,13 @@ export interface AccountMiddleware {
   /** Counts failed logins per account and per address. Put before the login handler. */
   loginLimits: RequestHandler[];
   /**
+   * Counts every request of a form that e-mails the address it is given
+   * (password reset, volunteer sign-up), per e-mail address and per client
+   * address, whatever the answer: each costs someone an e-mail. Put before
+   * the handler.
+   */
+  mailLimits: RequestHandler[];
+  /**
    * Counts links (invitation, password reset, organizer set-up) that do not
    * work, per address, so tokens cannot be guessed. Put before every handler
    * that reads a link's token, from the address or from the link cookie.
@@ -123,6 +130,20 @@ export function accountMiddleware(deps: AuthDeps & { secret: string }): AccountM
       validate: { keyGeneratorIpFallback: false },
     });
 
+  // Every request counts (the answer is the same whether a mail goes out or not), and the same
+  // counts serve every form that e-mails an address, so spreading requests over them gains nothing.
+  const mailRequests = (limit: number, prefix: string, key: (req: Request) => string) =>
+    rateLimit({
+      store: shared(prefix),
+      windowMs: HOUR_MS,
+      limit,
+      standardHeaders: 'draft-8',
+      legacyHeaders: false,
+      keyGenerator: key,
+      handler: (_req, _res, next) => next(new AppError(429, 'too_many_mail_requests', 'error.tooManyResets')),
+      validate: { keyGeneratorIpFallback: false },
+    });
+
   // Only link problems count (unknown 404, used or expired 410): a weak password on the form behind a good link does not.
   const linkLimit = rateLimit({
     store: shared('link:'),
@@ -169,6 +190,10 @@ export function accountMiddleware(deps: AuthDeps & { secret: string }): AccountM
     loginLimits: [
       failedLogins(config.loginMaxFailuresPerIp, 'login-ip:', (req) => req.ip ?? ''),
       failedLogins(config.loginMaxFailuresPerAccount, 'login-account:', emailOf),
+    ],
+    mailLimits: [
+      mailRequests(config.resetMaxPerIp, 'mail-ip:', (req) => req.ip ?? ''),
+      mailRequests(config.resetMaxPerAccount, 'mail-account:', emailOf),
     ],
     linkLimit,
     importLimit: (refuse) => (req, res, next) => {

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { translate } from '../../i18n.js';
 import { DEFAULT_LOCALE, isLocale } from '../../domain/locale.js';
 import { AppError, NotFoundError } from '../errors.js';
+import { loggablePath } from './request-log.js';
 
 const wantsJson = (req: Request) => req.path.startsWith('/api/') || req.path === '/oembed' || req.path === '/healthz';
 
@@ -19,7 +20,7 @@ export function notFound(_req: Request, _res: Response, next: NextFunction): voi
 export function errorHandler(logger: Logger) {
   return (error: unknown, req: Request, res: Response, _next: NextFunction): void => {
     const known = toAppError(error);
-    if (!known) logger.error({ err: error, path: req.path, method: req.method }, 'unhandled error');
+    if (!known) logger.error({ err: error, path: loggablePath(req), method: req.method }, 'unhandled error');
     const appError = known ?? new AppError(500, 'internal', 'error.internal');
     if (res.headersSent) {
       res.end();

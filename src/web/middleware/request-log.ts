@@ -23,7 +23,7 @@ export function requestLog(logger: Logger) {
     res.once('close', () => {
       logger.info(
         {
-          req: { id, method: req.method, path: req.originalUrl.split('?')[0] },
+          req: { id, method: req.method, path: loggablePath(req) },
           res: { statusCode: res.statusCode },
           responseTime: Math.round(performance.now() - started),
         },
@@ -32,4 +32,26 @@ export function requestLog(logger: Logger) {
     });
     next();
   };
+}
+
+/** A segment of a path that matched no route, kept in logs: lowercase words, numbers, file names. */
+const HARMLESS_SEGMENT = /^[a-z0-9]+(?:[-_.][a-z0-9]+)*$/;
+/** Longer than any slug or file name of the site, or a run of hex digits: could be a token or its hash. */
+const TOKEN_LIKE = /^(?:.{41,}|[0-9a-f]{16,})$/;
+
+/**
+ * The path a log line names. One-time tokens travel in paths (invitation,
+ * reset and organizer set-up links): a request that a route answered is
+ * logged under the route's pattern (`/candidate/invitation/:token`); one that
+ * no route matched (a mistyped link, a static file) keeps its harmless
+ * segments and shows `:redacted` for the others.
+ */
+export function loggablePath(req: Request): string {
+  const pattern: unknown = req.route?.path;
+  if (typeof pattern === 'string') return `${req.baseUrl}${pattern}`;
+  const path = req.originalUrl.split('?')[0] ?? '';
+  return path
+    .split('/')
+    .map((segment) => (segment === '' || (HARMLESS_SEGMENT.test(segment) && !TOKEN_LIKE.test(segment)) ? segment : ':redacted'))
+    .join('/');
 }

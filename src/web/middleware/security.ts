@@ -40,10 +40,17 @@ export const strictSecurity = helmet({
 /**
  * Embeds (`/embed/…`): framable by the configured sites (any, by default), no
  * X-Frame-Options, otherwise as strict as the rest; they set no cookies.
+ *
+ * They send no referrer at all. An embedded quiz's results carry the voter's
+ * answers in their address (`a=`), and embeds live inside other sites' pages:
+ * `no-referrer` rather than `same-origin`, so that nothing an embed requests
+ * or opens carries its address, not even to this site, where it would sit in
+ * a proxy's or CDN's access log. Nothing here reads the Referer.
  */
 export function embedSecurity(frameAncestors: readonly string[]) {
   return helmet({
     ...shared,
+    referrerPolicy: { policy: 'no-referrer' },
     contentSecurityPolicy: contentSecurityPolicy(frameAncestors),
     crossOriginOpenerPolicy: false,
     crossOriginResourcePolicy: { policy: 'cross-origin' },

@@ -5,11 +5,13 @@ import multer from 'multer';
 import type { z } from 'zod';
 import type { AppDeps } from '../../deps.js';
 import { findElectionDetail, listElections } from '../../db/repositories/elections.js';
+import { listModerationTexts } from '../../db/repositories/justification-texts.js';
 import { localeForCountry, localize, type LocalizedText } from '../../domain/locale.js';
 import { scalePoints } from '../../domain/scale.js';
 import { describePackageError } from '../../formats/election-package.js';
 import { answeredStatementIds, change, electionId, localizedFromForm, moderate, moveStatement, nextPosition } from '../../services/admin.js';
 import type { AuthDeps } from '../../services/auth.js';
+import type { BackgroundTasks } from '../../services/background.js';
 import { importElectionPackage } from '../../services/election-packages.js';
 import { inviteCandidates } from '../../services/invitations.js';
 import { liveRosterJob, rosterJob, runRosterJobInBackground, startRosterJob } from '../../services/roster-jobs.js';
@@ -39,11 +41,10 @@ const PAGE = 100;
  * (verification, invitations), moderation, imports and exports. Each change is
  * recorded in the audit log with who made it.
  */
-export function adminElectionsRouter(deps: AppDeps & AuthDeps & { account: AccountMiddleware }): Router {
+export function adminElectionsRouter(deps: AppDeps & AuthDeps & { account: AccountMiddleware; background: BackgroundTasks }): Router {
   const router = Router();
   const admin = requireRole(['admin'], '/admin/login');
   const actor = (req: Request) => ({ email: req.signedIn!.user.email });
-  const background = deps.background ?? ((task: () => Promise<void>) => void task());
   const t = (res: Response) => res.locals.t as (key: string, params?: Record<string, string | number>) => string;
 
   /** Parses a form; on failure renders `again` with the messages and a 400, and returns null. */
@@ -454,26 +455,24 @@ export function adminElectionsRouter(deps: AppDeps & AuthDeps & { account: Accou
   const moderationPage = async (req: Request, res: Response, extra: Record<string, unknown> = {}) => {
     const e = await election(req);
     const page = CandidateFilter.parse(req.query).page;
-    const rows = await deps.db
-      .selectFrom('answers')
-      .innerJoin('candidates', 'candidates.id', 'answers.candidate_id')
-      .innerJoin('statements', 'statements.id', 'answers.statement_id')
-      .select(['candidates.key as candidate', 'candidates.ballot_name', 'candidates.name', 'statements.key as statement', 'answers.justification', 'answers.hidden_reason', 'answers.updated_at'])
-      .where('candidates.election_id', '=', e.id)
-      .where('candidates.status', '=', 'published')
-      .where('answers.justification', 'is not', null)
-      .orderBy('answers.updated_at', 'desc')
-      .orderBy('answers.id', 'desc')
-      .offset((page - 1) * PAGE)
-      .limit(PAGE)
-      .execute();
+    const texts = await listModerationTexts(deps.db, { electionId: e.id, offset: (page - 1) * PAGE, limit: PAGE });
     res.render('admin/moderation', {
       title: t(res)('admin.nav.moderation'),
       election: localize(e.name, res.locals.locale),
       nav: nav(e.slug, 'moderation', res),
       action: `/admin/e/${e.slug}/moderation`,
-      answers: rows.map((r) => ({ candidate: r.candidate, name: r.ballot_name ?? r.name, statement: r.statement, justification: r.justification, hiddenReason: r.hidden_reason })),
-      next: rows.length === PAGE ? `/admin/e/${e.slug}/moderation?page=${page + 1}` : null,
+      answers: texts.map((text) => ({
+        id: text.id,
+        candidate: text.candidate,
+        name: text.candidateName,
+        statement: text.statement,
+        justification: text.text,
+        where: t(res)(text.current ? 'admin.moderation.current' : 'admin.moderation.inHistory'),
+        hiddenReason: text.redactedReason === null ? text.hiddenReason : null,
+        redactedReason: text.redactedReason,
+        redactedAt: text.redactedAt,
+      })),
+      next: texts.length === PAGE ? `/admin/e/${e.slug}/moderation?page=${page + 1}` : null,
       ...extra,
     });
   };
@@ -484,6 +483,7 @@ export function adminElectionsRouter(deps: AppDeps & AuthDeps & { account: Accou
     if (!input) return;
     const result = await moderate(deps, { electionId: e.id, ...input, actor: actor(req), actorUserId: req.signedIn!.user.id });
     if (result === 'not_found') return moderationPage(req, res.status(400), { errors: [t(res)('admin.error.noSuchAnswer')] });
+    if (result === 'redacted') return moderationPage(req, res.status(409), { errors: [t(res)('admin.error.alreadyRedacted')] });
     res.redirect(303, `/admin/e/${e.slug}/moderation`);
   });
 
@@ -566,7 +566,7 @@ export function adminElectionsRouter(deps: AppDeps & AuthDeps & { account: Accou
       return runningImportPage(req, res, started.running);
     }
     // The import goes on after this response; its page shows the progress.
-    background(() => runRosterJobInBackground(deps, { jobId: started.jobId, election: e.slug, file: file.path, actor }));
+    deps.background.run('roster import', () => runRosterJobInBackground(deps, { jobId: started.jobId, election: e.slug, file: file.path, actor }));
     res.redirect(303, `/admin/jobs/${started.jobId}`);
   });
   router.get('/admin/jobs/:id', admin, async (req, res) => {

@@ -3,8 +3,10 @@ import { rateLimit } from 'express-rate-limit';
 import type { AppDeps } from '../../deps.js';
 import type { DraftAnswer } from '../../db/repositories/drafts.js';
 import { setSessionActingCandidate } from '../../db/repositories/accounts.js';
+import type { CandidateProfile } from '../../domain/election.js';
 import { localize } from '../../domain/locale.js';
 import {
+  RESET_PATH,
   acceptCandidateInvitation,
   endSession,
   logIn,
@@ -21,6 +23,8 @@ import { cookieNames, cookieOptions, requireRole, type AccountMiddleware } from 
 import { SharedRateLimitStore } from '../middleware/rate-limit-store.js';
 import { LoginForm, PasswordForm, ProfileForm, ResetForm, TokenParams, WelcomeForm } from '../schemas/accounts.js';
 import type { ReadModel } from '../../read-model/read-model.js';
+import type { BackgroundTasks } from '../../services/background.js';
+import { responseDone } from '../after-response.js';
 import {
   accountProblemView,
   dashboardView,
@@ -30,18 +34,21 @@ import {
   type ProfileError,
   type StatementError,
 } from '../views/candidate.js';
+import { RACE_COLORS, raceColorLabel } from '../views/public.js';
+
+/** Where each kind of account lands once signed in afresh by a reset link. */
+const HOME_PATHS = { admin: '/admin', candidate: '/candidate', volunteer: '/volunteer' } as const;
 
 /** How long an opened invitation or reset link waits, in a cookie, for its form. */
 const LINK_COOKIE_MS = 60 * 60 * 1000;
 const HOUR_MS = 60 * 60 * 1000;
-const RESET_PATH = '/candidate/reset';
 
 /**
  * The candidate area (`/candidate/…`): invitation, password, login, profile,
  * questionnaire, preview, publication. Every page works without JavaScript;
  * every state change needs the session's CSRF token.
  */
-export function candidateRouter(deps: AppDeps & AuthDeps & { account: AccountMiddleware; readModel: ReadModel }): Router {
+export function candidateRouter(deps: AppDeps & AuthDeps & { account: AccountMiddleware; readModel: ReadModel; background: BackgroundTasks }): Router {
   const router = Router();
   const { account, config } = deps;
   const names = cookieNames(config);
@@ -136,9 +143,12 @@ export function candidateRouter(deps: AppDeps & AuthDeps & { account: AccountMid
   /* Password reset */
 
   router.get(RESET_PATH, (_req, res) => render(res, 'candidate/reset', { title: res.locals.t('reset.title') }));
-  router.post(RESET_PATH, ...account.loginLimits, async (req, res) => {
+  router.post(RESET_PATH, ...account.mailLimits, (req, res) => {
     const input = form(ResetForm, req);
-    await requestPasswordReset(deps, { email: input.email, locale: res.locals.locale, path: RESET_PATH });
+    // The same answer at once, whether the address has an account or not: looking it up, making the
+    // link and writing the mail come after the answer, so neither its content nor its time tells.
+    const locale = res.locals.locale;
+    deps.background.run('password reset', () => requestPasswordReset(deps, { email: input.email, locale, path: RESET_PATH }), responseDone(res));
     render(res, 'candidate/reset-sent', { title: res.locals.t('reset.title') });
   });
   arriveByLink(RESET_PATH, '/candidate/password', ['reset']);
@@ -157,7 +167,7 @@ export function candidateRouter(deps: AppDeps & AuthDeps & { account: AccountMid
     }
     res.clearCookie(names.link, cookieOptions(config));
     account.setSession(res, result.sessionToken);
-    res.redirect(303, result.user.role === 'admin' ? '/admin' : '/candidate');
+    res.redirect(303, HOME_PATHS[result.user.role]);
   });
 
   /* The candidate's own pages: a candidate, or an organizer acting at a candidate's request. */
@@ -188,36 +198,43 @@ export function candidateRouter(deps: AppDeps & AuthDeps & { account: AccountMid
   router.get('/candidate/profile', signedIn, async (req, res) => {
     const { state, acting } = await current(req);
     const p = state.candidate.profile;
-    page(res, 'candidate/profile', profileView(res, {
+    page(res, 'candidate/profile', profileView(res, p, {
       bio: p.bio ?? '',
       links: p.links.join('\n'),
       photoUrl: p.photoUrl ?? '',
-      gender: p.genderSource === 'self' ? (p.gender ?? '') : '',
-      courtGender: p.genderSource === 'court' ? p.gender : null,
-      raceColor: p.raceColorSource === 'self' ? (p.raceColor ?? '') : '',
-      courtRaceColor: p.raceColorSource === 'court' ? p.raceColor : null,
+      gender: p.gender ?? '',
+      raceColor: p.raceColor ?? '',
       lgbt: p.lgbt === null ? '' : p.lgbt ? 'yes' : 'no',
       collective: p.collective === null ? '' : p.collective ? 'yes' : 'no',
     }), acting);
   });
   router.post('/candidate/profile', signedIn, async (req, res) => {
     const { state, acting } = await current(req);
+    const stored = state.candidate.profile;
     const input = form(ProfileForm, req);
+    // The select offers the IBGE categories and whatever is stored, however it was written.
+    if (input.raceColor !== '' && !RACE_COLORS.includes(input.raceColor) && input.raceColor !== stored.raceColor) {
+      throw new AppError(400, 'bad_request', 'error.badRequest');
+    }
+    const bio = input.bio.replace(/\r\n?/g, '\n').trim();
     const links = input.links.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
-    const errors: ProfileError[] = [];
-    if ([...input.bio].length > 2000) errors.push({ field: 'bio', message: res.locals.t('profile.error.bio', { max: 2000 }) });
-    if (links.length > 5) errors.push({ field: 'links', message: res.locals.t('profile.error.tooManyLinks', { max: 5 }) });
-    for (const link of links) if (!isHttpUrl(link)) errors.push({ field: 'links', message: res.locals.t('profile.error.link', { link }) });
     const photoUrl = input.photoUrl.trim();
-    if (photoUrl !== '' && !isHttpUrl(photoUrl, true)) errors.push({ field: 'photoUrl', message: res.locals.t('profile.error.photo') });
+    // The form's limits apply to what the candidate changes: a value stored from a package is kept as it is.
+    const errors: ProfileError[] = [];
+    if (bio !== (stored.bio ?? '').replace(/\r\n?/g, '\n') && [...bio].length > 2000) errors.push({ field: 'bio', message: res.locals.t('profile.error.bio', { max: 2000 }) });
+    if (links.join('\n') !== stored.links.join('\n')) {
+      if (links.length > 5) errors.push({ field: 'links', message: res.locals.t('profile.error.tooManyLinks', { max: 5 }) });
+      for (const link of links) if (!isHttpUrl(link)) errors.push({ field: 'links', message: res.locals.t('profile.error.link', { link }) });
+    }
+    if (photoUrl !== '' && photoUrl !== stored.photoUrl && !isHttpUrl(photoUrl, true)) errors.push({ field: 'photoUrl', message: res.locals.t('profile.error.photo') });
     if (errors.length > 0) {
-      page(res, 'candidate/profile', { ...profileView(res, { ...input, courtGender: null, courtRaceColor: null }), ...profileErrorsView(errors) }, acting, 400);
+      page(res, 'candidate/profile', { ...profileView(res, stored, input), ...profileErrorsView(errors) }, acting, 400);
       return;
     }
     const yesNo = (v: '' | 'yes' | 'no') => (v === '' ? null : v === 'yes');
     await saveProfile(deps, {
       candidateId: state.candidate.id,
-      bio: input.bio.trim() || null,
+      bio: bio || null,
       links,
       photoUrl: photoUrl || null,
       gender: input.gender || null,
@@ -314,18 +331,26 @@ export function candidateRouter(deps: AppDeps & AuthDeps & { account: AccountMid
   return router;
 }
 
-/** The profile form's data: the candidate's own declarations, and what the court's roster says where they declared nothing. */
+/**
+ * The profile form's data: the values to show (stored, or as sent back with
+ * errors), with a note beside each value the court's roster gave, and the
+ * stored race/colour among the choices even when it is none of the IBGE's.
+ */
 function profileView(
   res: Response,
-  values: { bio: string; links: string; photoUrl: string; gender: string; courtGender: string | null; raceColor: string; courtRaceColor: string | null; lgbt: string; collective: string },
+  stored: CandidateProfile,
+  values: { bio: string; links: string; photoUrl: string; gender: string; raceColor: string; lgbt: string; collective: string },
 ) {
   const t = res.locals.t as (key: string, params?: Record<string, string | number>) => string;
-  const options = (list: string[], selected: string, label: (v: string) => string) =>
+  const options = (list: readonly string[], selected: string, label: (v: string) => string) =>
     ['', ...list].map((value) => ({ value, label: value === '' ? t('profile.preferNot') : label(value), selected: value === selected }));
+  const raceColors = stored.raceColor !== null && !RACE_COLORS.includes(stored.raceColor) ? [...RACE_COLORS, stored.raceColor] : RACE_COLORS;
   return {
     title: t('profile.title'),
     ...values,
-    raceColors: options(['branca', 'preta', 'parda', 'amarela', 'indígena'], values.raceColor, (v) => t(`raceColor.${v}`)),
+    courtGender: stored.genderSource === 'court' ? stored.gender : null,
+    courtRaceColor: stored.raceColorSource === 'court' && stored.raceColor !== null ? raceColorLabel(stored.raceColor, t) : null,
+    raceColors: options(raceColors, values.raceColor, (v) => raceColorLabel(v, t)),
     lgbtOptions: options(['yes', 'no'], values.lgbt, (v) => t(`common.${v}`)),
     collectiveOptions: options(['yes', 'no'], values.collective, (v) => t(`common.${v}`)),
   };

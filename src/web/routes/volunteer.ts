@@ -4,9 +4,12 @@ import type { AppDeps } from '../../deps.js';
 import { findElectionDetail, listElections } from '../../db/repositories/elections.js';
 import { readLinks } from '../../db/json-columns.js';
 import { localeForCountry, localize } from '../../domain/locale.js';
-import { createSession, endSession, logIn, type AuthDeps } from '../../services/auth.js';
+import { endSession, logIn, openLink, RESET_PATH, type AuthDeps, type LinkProblem } from '../../services/auth.js';
+import type { BackgroundTasks } from '../../services/background.js';
+import { passwordProblem } from '../../services/passwords.js';
 import {
   CHANNELS,
+  confirmVolunteer,
   holdings,
   inviteHeldCandidate,
   isApproved,
@@ -17,11 +20,16 @@ import {
   releaseCandidate,
   signUpVolunteer,
   takeCandidate,
+  VOLUNTEER_CONFIRM_PATH,
 } from '../../services/volunteers.js';
 import { translate } from '../../i18n.js';
 import { AppError, NotFoundError } from '../errors.js';
-import { cookieNames, requireRole, type AccountMiddleware } from '../middleware/auth.js';
-import { LoginForm } from '../schemas/accounts.js';
+import { responseDone } from '../after-response.js';
+import { cookieNames, cookieOptions, requireRole, type AccountMiddleware } from '../middleware/auth.js';
+import { LoginForm, TokenParams } from '../schemas/accounts.js';
+
+/** How long an opened confirmation link waits, in a cookie, for its form. */
+const LINK_COOKIE_MS = 60 * 60 * 1000;
 
 const SignUpForm = z.strictObject({
   name: z.string().trim().min(2).max(120),
@@ -30,6 +38,7 @@ const SignUpForm = z.strictObject({
   confirm: z.string().max(1024),
   _csrf: z.string().optional(),
 });
+const ConfirmForm = z.strictObject({ password: z.string().max(1024), _csrf: z.string().optional() });
 const CandidateForm = z.strictObject({ candidate: z.string().trim().min(1).max(100), _csrf: z.string().optional() });
 const ContactForm = z.strictObject({
   candidate: z.string().trim().min(1).max(100),
@@ -41,28 +50,67 @@ const ContactForm = z.strictObject({
 const QueueQuery = z.object({ race: z.string().regex(/^[a-z0-9]+(?:[-_][a-z0-9]+)*$/).max(100).optional().catch(undefined) });
 
 /**
- * The volunteer area (`/volunteer/…`): sign-up (an organizer approves),
+ * The volunteer area (`/volunteer/…`): sign-up (confirmed by an e-mailed
+ * link, then approved by an organizer),
  * a queue of candidates who have not published, candidates held for a while
  * with their invitation link and a prepared message, a contact log, and the
  * response rate of the races worked on.
  */
-export function volunteerRouter(deps: AppDeps & AuthDeps & { account: AccountMiddleware }): Router {
+export function volunteerRouter(deps: AppDeps & AuthDeps & { account: AccountMiddleware; background: BackgroundTasks }): Router {
   const router = Router();
   const { account, config } = deps;
   router.use('/volunteer', account.stack);
   const volunteer = requireRole(['volunteer'], '/volunteer/login');
   const t = (res: Response) => res.locals.t as (key: string, params?: Record<string, string | number>) => string;
+  const names = cookieNames(config);
+  const linkProblemPage = (res: Response, problem: LinkProblem) =>
+    res
+      .status(problem === 'unknown' ? 404 : 410)
+      .render('candidate/link-problem', { title: t(res)(`link.${problem}.title`), message: t(res)(`link.${problem}.message`) });
 
   const signUpPage = (res: Response, extra: Record<string, unknown> = {}, status = 200) =>
     res.status(status).render('volunteer/signup', { title: t(res)('volunteer.signup.title'), values: {}, ...extra });
   router.get('/volunteer/signup', (_req, res) => signUpPage(res));
-  router.post('/volunteer/signup', ...account.loginLimits, async (req, res) => {
+  router.post('/volunteer/signup', ...account.mailLimits, (req, res) => {
     const input = SignUpForm.safeParse(req.body ?? {});
     const values = { name: String(req.body?.name ?? ''), email: String(req.body?.email ?? '') };
     if (!input.success) return signUpPage(res, { error: t(res)('volunteer.signup.invalid'), values }, 400);
-    const result = await signUpVolunteer(deps, { ...input.data, locale: res.locals.locale });
-    if (!result.ok) return signUpPage(res, { error: t(res)(`account.problem.${result.problem}`), values }, 400);
-    account.setSession(res, await createSession(deps, result.userId));
+    const { name, email, password, confirm } = input.data;
+    const problem = password !== confirm ? 'mismatch' : passwordProblem(password);
+    if (problem) return signUpPage(res, { error: t(res)(`account.problem.${problem}`), values }, 400);
+    // The same answer at once, whether the address has an account or not: hashing the password,
+    // looking the address up and writing the mail (a link to confirm, or "someone tried") come after it.
+    const locale = res.locals.locale;
+    deps.background.run('volunteer sign-up', () => signUpVolunteer(deps, { name, email, password, locale }), responseDone(res));
+    res.render('volunteer/signup-sent', { title: t(res)('volunteer.signup.title') });
+  });
+
+  // The confirmation link: its token moves into the short-lived link cookie, then a form asks for the password chosen at sign-up.
+  router.get(`${VOLUNTEER_CONFIRM_PATH}/:token`, account.linkLimit, async (req, res) => {
+    const params = TokenParams.safeParse(req.params);
+    const link = await openLink(deps, params.success ? params.data.token : null, ['volunteer']);
+    if (!link.ok || !params.success) return linkProblemPage(res, link.ok ? 'unknown' : link.problem);
+    res.cookie(names.link, params.data.token, cookieOptions(config, LINK_COOKIE_MS));
+    res.set('Referrer-Policy', 'no-referrer');
+    res.redirect(303, VOLUNTEER_CONFIRM_PATH);
+  });
+  const linkToken = (req: Request) => (req.cookies as Record<string, string | undefined>)[names.link];
+  const confirmPage = async (req: Request, res: Response, extra: Record<string, unknown> = {}, status = 200) => {
+    const link = await openLink(deps, linkToken(req), ['volunteer']);
+    if (!link.ok) return linkProblemPage(res, link.problem);
+    return res.status(status).render('volunteer/confirm', { title: t(res)('volunteer.confirm.title'), ...extra });
+  };
+  router.get(VOLUNTEER_CONFIRM_PATH, account.linkLimit, (req, res) => confirmPage(req, res));
+  router.post(VOLUNTEER_CONFIRM_PATH, account.linkLimit, async (req, res) => {
+    const input = ConfirmForm.safeParse(req.body ?? {});
+    if (!input.success) throw new AppError(400, 'bad_request', 'error.badRequest');
+    const result = await confirmVolunteer(deps, { token: linkToken(req), password: input.data.password });
+    if (!result.ok) {
+      if (result.problem === 'wrong_password') return confirmPage(req, res, { error: t(res)('volunteer.confirm.wrongPassword'), resetHref: RESET_PATH }, 400);
+      return linkProblemPage(res, result.problem);
+    }
+    res.clearCookie(names.link, cookieOptions(config));
+    account.setSession(res, result.sessionToken);
     res.redirect(303, '/volunteer');
   });
   const loginPage = (res: Response, extra: Record<string, unknown> = {}, status = 200) =>
@@ -77,7 +125,7 @@ export function volunteerRouter(deps: AppDeps & AuthDeps & { account: AccountMid
     res.redirect(303, '/volunteer');
   });
   router.post('/volunteer/logout', async (req, res) => {
-    await endSession(deps, (req.cookies as Record<string, string | undefined>)[cookieNames(config).session]);
+    await endSession(deps, (req.cookies as Record<string, string | undefined>)[names.session]);
     account.clearSession(res);
     res.redirect(303, '/volunteer/login');
   });

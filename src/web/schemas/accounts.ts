@@ -27,7 +27,8 @@ export const ProfileForm = z.strictObject({
   photoUrl: z.string().max(5_000).default(''),
   /** Self-declared, all optional: empty means "prefer not to say". */
   gender: z.string().trim().max(60).default(''),
-  raceColor: z.enum(['', 'branca', 'preta', 'parda', 'amarela', 'indígena']).catch(''),
+  /** One of the IBGE categories, or the value stored (the route checks which). */
+  raceColor: z.string().trim().max(60).default(''),
   lgbt: z.enum(['', 'yes', 'no']).catch(''),
   collective: z.enum(['', 'yes', 'no']).catch(''),
   _csrf: z.string().optional(),

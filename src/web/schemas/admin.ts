@@ -78,11 +78,20 @@ export const ModerationForm = z
   .strictObject({
     candidate: z.string().trim().min(1, 'admin.error.candidate').max(100),
     statement: z.string().trim().min(1, 'admin.error.statement').max(100),
-    action: z.enum(['hide', 'restore']),
+    /** A text of the change history, by id; without it, the published answer's justification. */
+    text: z
+      .string()
+      .regex(/^[1-9]\d{0,11}$/)
+      .transform(Number)
+      .optional(),
+    action: z.enum(['hide', 'restore', 'redact']),
     reason: z.string().trim().max(500, 'admin.error.tooLong').default(''),
+    /** A redaction cannot be undone: the organizer says they know. */
+    confirm: z.literal('yes').optional(),
     ...csrf,
   })
-  .refine((v) => v.action === 'restore' || v.reason.length >= 5, { path: ['reason'], message: 'admin.error.reason' });
+  .refine((v) => v.action === 'restore' || v.reason.length >= 5, { path: ['reason'], message: 'admin.error.reason' })
+  .refine((v) => v.action !== 'redact' || v.confirm === 'yes', { path: ['confirm'], message: 'admin.error.confirmRedaction' });
 
 export const CandidateFilter = z.object({
   race: slug.optional().catch(undefined),

@@ -101,6 +101,8 @@ export function questionnaireView(
             points: scalePoints(statement.scale).map((p) => ({ value: p.value, label: t(p.labelKey), checked: chosen === String(p.value) })),
             noAnswer: chosen === 'none',
             justification: sent ? sent.justification : (draft?.justification ?? ''),
+            // Words the organizers hid or removed are not given back: their reason is.
+            withheld: sent?.justification ? null : (state.withheld.get(statement.id) ?? null),
             error: error?.message ?? null,
           },
         ];
@@ -116,7 +118,12 @@ export function previewView(state: Questionnaire, input: { locale: Locale; t: Tr
       election: state.election,
       race: input.race,
       candidate: { ...state.candidate, status: 'published' },
-      answers: [...state.draft.values()].map((d) => ({ ...d, hiddenReason: null })),
+      // An answer published as it is keeps its organizers' reason, in place of hidden words.
+      answers: [...state.draft.values()].map((d) => {
+        const published = state.published.get(d.statementId);
+        const unchanged = published !== undefined && published.value === d.value && published.justification === d.justification;
+        return { ...d, hiddenReason: unchanged ? published.hiddenReason : null };
+      }),
       history: [],
     },
     input.locale,

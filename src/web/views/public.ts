@@ -1,4 +1,4 @@
-import type { Candidate, ElectionDetail, Party, Race } from '../../domain/election.js';
+import type { Candidate, ElectionDetail, HistoryEntry, HistorySide, Party, Race, RecordedText, Statement } from '../../domain/election.js';
 import { fallbackLanguage, localize, type Locale } from '../../domain/locale.js';
 import type { ResponseRate } from '../../domain/response-rate.js';
 import { scaleLabelKey } from '../../domain/scale.js';
@@ -137,15 +137,38 @@ export function candidateView(page: CandidatePage, locale: Locale, t: Translator
       statementKey: statements.get(h.statementId)?.key ?? '',
       statementText: localize(statements.get(h.statementId)?.text, locale),
       statementTextLang: fallbackLanguage(statements.get(h.statementId)?.text, locale),
-      oldLabel: valueLabel(h.oldValue, h.statementId),
-      newLabel: valueLabel(h.newValue, h.statementId),
-      oldJustification: h.oldJustification,
-      newJustification: h.newJustification,
+      ...historyChangeView(h, statements.get(h.statementId), t),
       hash: h.hash.slice(0, 12),
       byOrganizer: h.actor === 'organizer',
       byImport: h.actor === 'import',
     })),
   };
+}
+
+/**
+ * A change of the history as pages show it: the answer before and after
+ * ("did not answer" when there was none, "chose not to answer" for an answer
+ * without a value) and both justifications, the organizers' public reason
+ * in place of words hidden or removed.
+ */
+export function historyChangeView(entry: Pick<HistoryEntry, 'old' | 'new'>, statement: Statement | undefined, t: Translator) {
+  const label = (side: HistorySide) =>
+    !side.answered ? t('answer.notAnswered') : side.value === null || !statement ? t('answer.noAnswer') : t(scaleLabelKey(side.value, statement.scale));
+  const text = (label: string, justification: RecordedText | null) => ({
+    label,
+    text: justification?.text ?? null,
+    withheld: justification?.withheld ? t(justification.withheld === 'redacted' ? 'answer.redacted' : 'answer.hidden', { reason: justification.reason ?? '' }) : null,
+    none: justification === null,
+  });
+  const before = entry.old.justification;
+  const after = entry.new.justification;
+  const texts =
+    before === null && after === null
+      ? []
+      : before?.sha256 === after?.sha256
+        ? [text(t('history.justificationSame'), after)]
+        : [text(t('history.justificationBefore'), before), text(t('history.justificationAfter'), after)];
+  return { change: t('history.change', { from: label(entry.old), to: label(entry.new) }), texts };
 }
 
 function candidateHeader(candidate: Candidate, election: ElectionDetail, t: Translator) {
@@ -174,9 +197,10 @@ function candidateHeader(candidate: Candidate, election: ElectionDetail, t: Tran
   };
 }
 
-const RACE_COLORS = new Set(['branca', 'preta', 'parda', 'amarela', 'indígena']);
+/** The IBGE race/colour categories, as stored. */
+export const RACE_COLORS: readonly string[] = ['branca', 'preta', 'parda', 'amarela', 'indígena'];
 
 /** The IBGE race/colour categories in the page's language; other self-descriptions as written. */
 export function raceColorLabel(value: string, t: Translator): string {
-  return RACE_COLORS.has(value) ? t(`raceColor.${value}`) : value;
+  return RACE_COLORS.includes(value) ? t(`raceColor.${value}`) : value;
 }

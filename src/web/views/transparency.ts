@@ -7,6 +7,7 @@ import type { Translator } from '../../i18n.js';
 import type { RateRow, StatementPage } from '../../services/transparency.js';
 import { withQuery } from '../middleware/i18n.js';
 import { paths } from '../paths.js';
+import { historyChangeView } from './public.js';
 
 /* View-models of the statement, topic-matrix, transparency pages, their charts and embed snippets. */
 
@@ -174,10 +175,6 @@ export function transparencyView(
       next: current < pages ? withQuery(`${path}?np=${input.notAnsweredPage}&cp=${input.changesPage}`, { [param]: String(current + 1) }) : null,
     };
   };
-  const label = (value: number | null, statementId: number) => {
-    const statement = statements.get(statementId);
-    return value === null || !statement ? t('answer.noAnswer') : t(scaleLabelKey(value, statement.scale));
-  };
   return {
     title: `${t('transparency.title')} · ${localize(election.name, locale)}`,
     election: { name: localize(election.name, locale), href: paths.election(election.slug) },
@@ -215,8 +212,7 @@ export function transparencyView(
         candidate: c.candidateName,
         statementHref: statementPath(election.slug, c.statementKey),
         statementKey: c.statementKey,
-        change: t('history.change', { from: label(c.oldValue, c.statementId), to: label(c.newValue, c.statementId) }),
-        justification: c.newJustification,
+        ...historyChangeView(c, statements.get(c.statementId), t),
         byOrganizer: c.actor === 'organizer',
         byImport: c.actor === 'import',
         hash: c.hash.slice(0, 12),

@@ -15,7 +15,7 @@ const demo = loadFixture('demo-election.json');
 const statements = demo.statements.length;
 
 /** Who looks at a page: nobody signed in, or one of the accounts `prepareVisitors` sets up. */
-export type Visitor = 'anyone' | 'invited' | 'candidate' | 'newAdmin' | 'admin';
+export type Visitor = 'anyone' | 'invited' | 'candidate' | 'newAdmin' | 'admin' | 'signingUp';
 
 /** Demo candidates the page list relies on. */
 export const CANDIDATES = {
@@ -78,6 +78,7 @@ export const PAGE_TYPES: readonly PageType[] = [
   { name: 'elected', path: `/e/${DEMO}/elected`, visitor: 'anyone', status: 200 },
   { name: 'volunteer sign-up', path: '/volunteer/signup', visitor: 'anyone', status: 200 },
   { name: 'volunteer login', path: '/volunteer/login', visitor: 'anyone', status: 200 },
+  { name: 'volunteer confirmation', path: '/volunteer/confirm', visitor: 'signingUp', status: 200 },
   { name: 'admin election', path: `/admin/e/${DEMO}`, visitor: 'admin', status: 200 },
   { name: 'admin questionnaire', path: `/admin/e/${DEMO}/questionnaire`, visitor: 'admin', status: 200 },
   { name: 'admin statement', path: `/admin/e/${DEMO}/statements/s01`, visitor: 'admin', status: 200 },
@@ -106,7 +107,8 @@ export type VisitorState = Awaited<ReturnType<APIRequestContext['storageState']>
  * Sets up, over HTTP, the visitors the page list needs: a candidate who signed
  * up, published, changed an answer (so there is a public history) and keeps an
  * unpublished draft; a candidate who opened an invitation; an organizer who
- * opened a set-up link; and an organizer who set a password.
+ * opened a set-up link; an organizer who set a password; and a volunteer who
+ * signed up and opened the link that confirms the sign-up.
  */
 export async function prepareVisitors(site: Site): Promise<Record<Visitor, VisitorState>> {
   const client = () => request.newContext({ baseURL: site.base });
@@ -150,7 +152,15 @@ export async function prepareVisitors(site: Site): Promise<Record<Visitor, Visit
   const admin = await setUp('organizacao@example.org');
   await post(admin.api, '/admin/setup', { _csrf: csrfOf(admin.form), password: PASSWORD, confirm: PASSWORD });
 
-  const visitors = { anyone, invited, candidate, newAdmin, admin: admin.api };
+  // A volunteer who signed up and opened the link e-mailed (after the answer) to confirm the address.
+  const signingUp = await client();
+  const signUp = await ok(signingUp.get('/volunteer/signup'));
+  await post(signingUp, '/volunteer/signup', { _csrf: csrfOf(signUp), name: 'Joana Voluntária', email: 'voluntaria@example.org', password: PASSWORD, confirm: PASSWORD });
+  await site.settled();
+  const confirmation = await site.db.selectFrom('outbox').select('body_text').where('to_address', '=', 'voluntaria@example.org').executeTakeFirstOrThrow();
+  await ok(signingUp.get(pathOf(/https?:\/\/\S+\/volunteer\/confirm\/\S+/.exec(confirmation.body_text)![0])));
+
+  const visitors = { anyone, invited, candidate, newAdmin, admin: admin.api, signingUp };
   const states = {} as Record<Visitor, VisitorState>;
   for (const [name, api] of Object.entries(visitors) as Array<[Visitor, APIRequestContext]>) {
     states[name] = await api.storageState();

@@ -18,6 +18,8 @@ export interface Site {
   db: Db;
   config: Config;
   clock: Clock;
+  /** Waits for the server's work after its answers (e-mails written and sent after the answer). */
+  settled(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -52,6 +54,7 @@ export async function startSite(env: Record<string, string> = {}): Promise<Site>
     db: running.db,
     config,
     clock: systemClock,
+    settled: () => running.settled(),
     close: async () => {
       await running.close();
       temp.remove();
@@ -59,9 +62,17 @@ export async function startSite(env: Record<string, string> = {}): Promise<Site>
   };
 }
 
-/** A tiny web server on another port, i.e. another origin: a third-party site serving one HTML page at `/`. */
-export async function startThirdPartySite(html: string): Promise<{ origin: string; close(): Promise<void> }> {
+/**
+ * A tiny web server on another port, i.e. another origin: a third-party site
+ * serving one HTML page at `/`, and recording every request it gets with the
+ * `Referer` it carried.
+ */
+export async function startThirdPartySite(
+  html: string,
+): Promise<{ origin: string; requests: Array<{ url: string; referer: string | undefined }>; close(): Promise<void> }> {
+  const requests: Array<{ url: string; referer: string | undefined }> = [];
   const server: Server = createServer((req, res) => {
+    requests.push({ url: req.url ?? '', referer: req.headers.referer });
     if (req.url !== '/') {
       res.writeHead(404).end();
       return;
@@ -72,6 +83,7 @@ export async function startThirdPartySite(html: string): Promise<{ origin: strin
   const { port } = server.address() as AddressInfo;
   return {
     origin: `http://127.0.0.1:${port}`,
+    requests,
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());
