@@ -176,12 +176,14 @@ describe.skipIf(skipWithoutChromium('XSS payloads'))('payloads in every written 
     await page.close();
   });
 
-  it('the message a volunteer sends to a held candidate', async () => {
+  it('a volunteer asking again for a held candidate’s invitation', async () => {
     const { page, dialogs } = await watchedPage(await contextOf('volunteer'));
     await page.goto(`/volunteer/e/${XSS_ELECTION}`);
     await submit(page, page.locator('form[action$="/invite"]').filter({ has: page.locator('input[value="eva"]') }).locator('button'));
     expect(new URL(page.url()).pathname).toBe(`/volunteer/e/${XSS_ELECTION}/invite`);
-    await expectInert(page, dialogs, [pkg.eva.ballotName, pkg.eva.name, pkg.electionName['pt-BR']]);
+    // Eva's invitation from the setup still works: the page names her and refuses a new one (the message with
+    // every name, shown the first time, is checked in test/http/xss.test.ts).
+    await expectInert(page, dialogs, [pkg.eva.ballotName]);
     await page.close();
   });
 
