@@ -63,6 +63,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
   const drain = drainOnClose(server, Math.min(1_000, config.shutdownTimeoutMs / 2));
   await once(server, 'listening');
   logger.info({ address: server.address(), url: config.baseUrl }, 'listening');
+  if (cluster.isPrimary) logger.info({ url: config.baseUrl }, `Concordo is serving at ${config.baseUrl}`);
 
   // Mails another process wrote, or left behind when it stopped: delivered now and then.
   const deliverLeftovers = () => background.run('e-mail delivery', mailer.deliverPending);
@@ -134,8 +135,8 @@ async function main(): Promise<void> {
  * many server processes sharing the port (Node's cluster hands each new
  * connection to the next one), starts a new one when one dies, and on SIGTERM
  * or SIGINT passes the signal on and exits when all have finished their
- * requests. Nothing is shared between them but the database: see the README's
- * "Several processes".
+ * requests. Nothing is shared between them but the database: see
+ * docs/operations.md.
  */
 async function runPrimary(config: Config, logger: Logger): Promise<void> {
   const db = createDb(config.databaseUrl);
@@ -159,6 +160,7 @@ async function runPrimary(config: Config, logger: Logger): Promise<void> {
     for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill(signal);
   };
   cluster.on('listening', (worker) => listening.add(worker.id));
+  cluster.once('listening', () => logger.info({ url: config.baseUrl }, `Concordo is serving at ${config.baseUrl}`));
   cluster.on('exit', (worker, code, signal) => {
     if (stopping && code !== 0) failed = true;
     if (!stopping && listening.has(worker.id)) {
