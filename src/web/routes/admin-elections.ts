@@ -31,6 +31,7 @@ import {
   TopicForm,
   VerifyForm,
 } from '../schemas/admin.js';
+import { Slug } from '../schemas/ids.js';
 import { paths } from '../paths.js';
 
 const PAGE = 100;
@@ -56,8 +57,8 @@ export function adminElectionsRouter(deps: AppDeps & AuthDeps & { account: Accou
     return again(messages).then(() => null);
   };
   const election = async (req: Request) => {
-    const slug = String(req.params.election ?? '');
-    const detail = /^[a-z0-9]+(?:[-_][a-z0-9]+)*$/.test(slug) ? await findElectionDetail(deps.db, slug) : null;
+    const slug = Slug.safeParse(req.params.election);
+    const detail = slug.success ? await findElectionDetail(deps.db, slug.data) : null;
     if (!detail) throw new NotFoundError();
     return detail;
   };

@@ -6,12 +6,13 @@ import { endSession, logIn, openLink, setPasswordFromLink, type AuthDeps } from 
 import { AppError, NotFoundError } from '../errors.js';
 import { cookieNames, cookieOptions, requireRole, type AccountMiddleware } from '../middleware/auth.js';
 import { LoginForm, PasswordForm, TokenParams } from '../schemas/accounts.js';
+import { Slug } from '../schemas/ids.js';
 import { accountProblemView } from '../views/candidate.js';
 
 /** Where `create-admin` links lead. */
 export const ADMIN_SETUP_PATH = '/admin/setup';
 
-const ActParams = z.object({ election: z.string().regex(/^[a-z0-9]+(?:[-_][a-z0-9]+)*$/), id: z.string().max(100) });
+const ActParams = z.object({ election: Slug, id: z.string().max(100) });
 
 /**
  * The organizer area (`/admin/…`), same session and CSRF machinery as the

@@ -12,11 +12,12 @@ import { electionCoherence } from '../../services/coherence.js';
 import { COHERENCE_CSV_COLUMNS, COHERENCE_CSV_NUMERIC_COLUMNS, coherenceCsvRows } from '../../services/coherence-data.js';
 import { spreadsheetSafeRow } from '../../formats/csv-cells.js';
 import { AppError, NotFoundError } from '../errors.js';
+import { Slug } from '../schemas/ids.js';
 import { embedSnippet } from '../views/transparency.js';
 import { translate } from '../../i18n.js';
 
-const ElectionFile = z.object({ election: z.string().regex(/^[a-z0-9]+(?:[-_][a-z0-9]+)*$/).max(100) });
-const DataFile = z.object({ file: z.string().regex(/^([a-z0-9]+(?:[-_][a-z0-9]+)*)\.(csv|json)$/) });
+const ElectionFile = z.object({ election: Slug });
+const DataFile = z.object({ file: z.templateLiteral([Slug, '.', z.enum(['csv', 'json'])]) });
 
 const OembedQuery = z.object({
   url: z.url(),

@@ -27,6 +27,7 @@ import { AppError, NotFoundError } from '../errors.js';
 import { responseDone } from '../after-response.js';
 import { cookieNames, cookieOptions, requireRole, type AccountMiddleware } from '../middleware/auth.js';
 import { LoginForm, TokenParams } from '../schemas/accounts.js';
+import { Slug } from '../schemas/ids.js';
 
 /** How long an opened confirmation link waits, in a cookie, for its form. */
 const LINK_COOKIE_MS = 60 * 60 * 1000;
@@ -47,7 +48,7 @@ const ContactForm = z.strictObject({
   note: z.string().trim().max(1000).default(''),
   _csrf: z.string().optional(),
 });
-const QueueQuery = z.object({ race: z.string().regex(/^[a-z0-9]+(?:[-_][a-z0-9]+)*$/).max(100).optional().catch(undefined) });
+const QueueQuery = z.object({ race: Slug.optional().catch(undefined) });
 
 /**
  * The volunteer area (`/volunteer/…`): sign-up (confirmed by an e-mailed
@@ -141,8 +142,8 @@ export function volunteerRouter(deps: AppDeps & AuthDeps & { account: AccountMid
   });
 
   const electionOf = async (req: Request) => {
-    const slug = String(req.params.election ?? '');
-    const election = /^[a-z0-9]+(?:[-_][a-z0-9]+)*$/.test(slug) ? await findElectionDetail(deps.db, slug) : null;
+    const slug = Slug.safeParse(req.params.election);
+    const election = slug.success ? await findElectionDetail(deps.db, slug.data) : null;
     if (!election) throw new NotFoundError();
     // A volunteer waiting for approval sees no queue and no candidate.
     if (!(await isApproved(deps.db, req.signedIn!.user.id))) throw new AppError(403, 'not_approved', 'volunteer.notApproved');

@@ -1,8 +1,10 @@
 import { z } from 'zod';
+import { ID_PATTERN, SLUG_PATTERN } from '../../domain/ids.js';
 
 /* Organizer forms. Messages are message keys, shown in the organizer's language. */
 
-const slug = z.string().trim().regex(/^[a-z0-9]+(?:[-_][a-z0-9]+)*$/, 'admin.error.slug').max(100, 'admin.error.slug');
+// The shared rules (schemas/ids.ts), on what was typed trimmed, with the message the form shows.
+const slug = z.string().trim().regex(SLUG_PATTERN, 'admin.error.slug').max(100, 'admin.error.slug');
 const text = (max: number) => z.string().trim().max(max, 'admin.error.tooLong').default('');
 function localized<P extends string>(prefix: P, max: number) {
   return { [`${prefix}_pt-BR`]: text(max), [`${prefix}_es`]: text(max), [`${prefix}_en`]: text(max) } as Record<
@@ -35,7 +37,7 @@ export const TopicForm = z
 
 export const StatementForm = z
   .strictObject({
-    key: z.string().trim().regex(/^[A-Za-z0-9]+(?:[-_.][A-Za-z0-9]+)*$/, 'admin.error.statementId').max(100).optional(),
+    key: z.string().trim().regex(ID_PATTERN, 'admin.error.statementId').max(100).optional(),
     topic: slug,
     ...localized('text', 1000),
     ...localized('context', 3000),
