@@ -37,6 +37,9 @@ import { hashToken, looksLikeToken, newToken } from './tokens.js';
 /** Where password-reset links lead (and the form that asks for one). */
 export const RESET_PATH = '/candidate/reset';
 
+/** Where `create-admin` links lead. */
+export const ADMIN_SETUP_PATH = '/admin/setup';
+
 export interface AuthDeps {
   db: Db;
   clock: Clock;

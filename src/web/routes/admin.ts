@@ -2,15 +2,12 @@ import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { AppDeps } from '../../deps.js';
 import { setSessionActingCandidate } from '../../db/repositories/accounts.js';
-import { endSession, logIn, openLink, setPasswordFromLink, type AuthDeps } from '../../services/auth.js';
+import { ADMIN_SETUP_PATH, endSession, logIn, openLink, setPasswordFromLink, type AuthDeps } from '../../services/auth.js';
 import { AppError, NotFoundError } from '../errors.js';
 import { cookieNames, cookieOptions, requireRole, type AccountMiddleware } from '../middleware/auth.js';
 import { LoginForm, PasswordForm, TokenParams } from '../schemas/accounts.js';
 import { Slug } from '../schemas/ids.js';
 import { accountProblemView } from '../views/candidate.js';
-
-/** Where `create-admin` links lead. */
-export const ADMIN_SETUP_PATH = '/admin/setup';
 
 const ActParams = z.object({ election: Slug, id: z.string().max(100) });
 
