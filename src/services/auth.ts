@@ -47,6 +47,9 @@ export interface AuthDeps {
   mailer: Mailer;
 }
 
+/** What an account is for: an organizer's, a candidate's or a volunteer's. */
+export type Role = UserRecord['role'];
+
 export interface SignedIn {
   session: SessionRecord;
   user: UserRecord;

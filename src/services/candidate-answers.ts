@@ -3,13 +3,13 @@ import type { Db } from '../db/client.js';
 import { flag, readLinks } from '../db/json-columns.js';
 import type { CandidateTable } from '../db/schema.js';
 import { findCandidateById } from '../db/repositories/candidates.js';
-import { listAnswerRows, listDrafts, replaceDrafts, type DraftAnswer } from '../db/repositories/drafts.js';
+import { listAnswerRows, listDrafts, replaceDrafts } from '../db/repositories/drafts.js';
 import { bumpRaceVersion, findElectionQuestionnaire } from '../db/repositories/elections.js';
 import { historyWriter } from '../db/repositories/history.js';
 import { keepText, withheldTexts } from '../db/repositories/justification-texts.js';
 import { textSha256 } from '../domain/history-chain.js';
 import type { Clock } from '../domain/clock.js';
-import type { Candidate, ElectionDetail, ElectionQuestionnaire } from '../domain/election.js';
+import type { Candidate, DraftAnswer, ElectionDetail, ElectionQuestionnaire } from '../domain/election.js';
 
 /*
  * A candidate's questionnaire: a private draft saved at any time, and the

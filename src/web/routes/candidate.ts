@@ -1,9 +1,8 @@
 import { Router, type Request, type Response } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import type { AppDeps } from '../../deps.js';
-import type { DraftAnswer } from '../../db/repositories/drafts.js';
 import { setSessionActingCandidate } from '../../db/repositories/accounts.js';
-import type { CandidateProfile } from '../../domain/election.js';
+import type { CandidateProfile, DraftAnswer } from '../../domain/election.js';
 import { localize } from '../../domain/locale.js';
 import {
   RESET_PATH,
