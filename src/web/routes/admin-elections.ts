@@ -4,7 +4,6 @@ import { Router, type Request, type RequestHandler, type Response } from 'expres
 import multer from 'multer';
 import type { z } from 'zod';
 import type { AppDeps } from '../../deps.js';
-import { findElectionDetail, listElections } from '../../db/repositories/elections.js';
 import { listModerationTexts } from '../../db/repositories/justification-texts.js';
 import { localeForCountry, localize, type LocalizedText } from '../../domain/locale.js';
 import { scalePoints } from '../../domain/scale.js';
@@ -13,6 +12,7 @@ import { answeredStatementIds, change, electionId, localizedFromForm, moderate, 
 import type { AuthDeps } from '../../services/auth.js';
 import type { BackgroundTasks } from '../../services/background.js';
 import { importElectionPackage } from '../../services/election-packages.js';
+import { allElections, currentElection } from '../../services/elections.js';
 import { inviteCandidates } from '../../services/invitations.js';
 import { liveRosterJob, rosterJob, runRosterJobInBackground, startRosterJob } from '../../services/roster-jobs.js';
 import { setElected } from '../../services/elected.js';
@@ -58,7 +58,7 @@ export function adminElectionsRouter(deps: AppDeps & AuthDeps & { account: Accou
   };
   const election = async (req: Request) => {
     const slug = Slug.safeParse(req.params.election);
-    const detail = slug.success ? await findElectionDetail(deps.db, slug.data) : null;
+    const detail = slug.success ? await currentElection(deps.db, slug.data) : null;
     if (!detail) throw new NotFoundError();
     return detail;
   };
@@ -75,7 +75,7 @@ export function adminElectionsRouter(deps: AppDeps & AuthDeps & { account: Accou
   /* Elections */
 
   const homePage = async (res: Response, extra: Record<string, unknown> = {}) => {
-    const elections = await listElections(deps.db);
+    const elections = await allElections(deps.db);
     res.render('admin/home', {
       title: t(res)('admin.title'),
       elections: elections.map((e) => ({ name: localize(e.name, res.locals.locale), href: `/admin/e/${e.slug}`, date: e.date })),

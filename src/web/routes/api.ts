@@ -8,7 +8,7 @@ import { parsed, validate } from '../middleware/validate.js';
 import { ElectionParams } from '../schemas/public.js';
 import { Slug } from '../schemas/ids.js';
 import { MatchBody } from '../schemas/voter.js';
-import { listElections } from '../../db/repositories/elections.js';
+import { allElections } from '../../services/elections.js';
 import { changesPage, publicCandidates } from '../../services/open-data.js';
 import { electionCoherence } from '../../services/coherence.js';
 import { coherenceJson } from '../../services/coherence-data.js';
@@ -48,7 +48,7 @@ export function apiRouter(deps: AppDeps & { readModel: ReadModel }): Router {
   const readable = (res: Response) => res.set('Cache-Control', 'public, max-age=60');
 
   router.get('/elections', async (_req, res) => {
-    const elections = await listElections(deps.db);
+    const elections = await allElections(deps.db);
     readable(res);
     res.json({
       elections: elections.map((e) => ({

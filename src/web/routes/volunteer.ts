@@ -1,11 +1,11 @@
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { AppDeps } from '../../deps.js';
-import { findElectionDetail, listElections } from '../../db/repositories/elections.js';
 import { readLinks } from '../../db/json-columns.js';
 import { localeForCountry, localize } from '../../domain/locale.js';
 import { endSession, logIn, openLink, RESET_PATH, type AuthDeps, type LinkProblem } from '../../services/auth.js';
 import type { BackgroundTasks } from '../../services/background.js';
+import { allElections, currentElection } from '../../services/elections.js';
 import { passwordProblem } from '../../services/passwords.js';
 import {
   CHANNELS,
@@ -133,7 +133,7 @@ export function volunteerRouter(deps: AppDeps & AuthDeps & { account: AccountMid
 
   router.get('/volunteer', volunteer, async (req, res) => {
     const approved = await isApproved(deps.db, req.signedIn!.user.id);
-    const elections = approved ? await listElections(deps.db) : [];
+    const elections = approved ? await allElections(deps.db) : [];
     res.render('volunteer/home', {
       title: t(res)('volunteer.title'),
       approved,
@@ -143,7 +143,7 @@ export function volunteerRouter(deps: AppDeps & AuthDeps & { account: AccountMid
 
   const electionOf = async (req: Request) => {
     const slug = Slug.safeParse(req.params.election);
-    const election = slug.success ? await findElectionDetail(deps.db, slug.data) : null;
+    const election = slug.success ? await currentElection(deps.db, slug.data) : null;
     if (!election) throw new NotFoundError();
     // A volunteer waiting for approval sees no queue and no candidate.
     if (!(await isApproved(deps.db, req.signedIn!.user.id))) throw new AppError(403, 'not_approved', 'volunteer.notApproved');
