@@ -16,6 +16,7 @@ import { allElections, currentElection } from '../../services/elections.js';
 import { inviteCandidates } from '../../services/invitations.js';
 import { liveRosterJob, rosterJob, runRosterJobInBackground, startRosterJob } from '../../services/roster-jobs.js';
 import { setElected } from '../../services/elected.js';
+import { allVolunteers, approveVolunteer } from '../../services/volunteers.js';
 import { AppError, NotFoundError } from '../errors.js';
 import { requireRole, type AccountMiddleware } from '../middleware/auth.js';
 import {
@@ -30,6 +31,7 @@ import {
   StatementForm,
   TopicForm,
   VerifyForm,
+  VolunteerParams,
 } from '../schemas/admin.js';
 import { Slug } from '../schemas/ids.js';
 import { paths } from '../paths.js';
@@ -158,19 +160,16 @@ export function adminElectionsRouter(deps: AppDeps & AuthDeps & { account: Accou
   /* Volunteers: organizers approve who may take candidates to contact. */
 
   router.get('/admin/volunteers', admin, async (_req, res) => {
-    const volunteers = await deps.db.selectFrom('users').select(['id', 'email', 'name', 'approved_at', 'created_at']).where('role', '=', 'volunteer').orderBy('created_at', 'desc').execute();
+    const volunteers = await allVolunteers(deps.db);
     res.render('admin/volunteers', {
       title: t(res)('admin.volunteers.title'),
-      volunteers: volunteers.map((v) => ({ name: v.name ?? '', email: v.email, since: v.created_at, approved: v.approved_at !== null, action: `/admin/volunteers/${v.id}/approve` })),
+      volunteers: volunteers.map((v) => ({ name: v.name ?? '', email: v.email, since: v.createdAt, approved: v.approved, action: `/admin/volunteers/${v.id}/approve` })),
     });
   });
   router.post('/admin/volunteers/:id/approve', admin, async (req, res) => {
-    const id = Number(req.params.id);
-    const user = Number.isInteger(id) ? await deps.db.selectFrom('users').select(['id', 'email']).where('id', '=', id).where('role', '=', 'volunteer').executeTakeFirst() : undefined;
-    if (!user) throw new NotFoundError();
-    await change(deps, { electionId: null, actor: actor(req), action: 'approve-volunteer', details: { volunteer: user.email } }, async (trx, now) => {
-      await trx.updateTable('users').set({ approved_at: now }).where('id', '=', user.id).execute();
-    });
+    const params = VolunteerParams.safeParse(req.params);
+    const outcome = params.success ? await approveVolunteer(deps, { id: params.data.id, actor: actor(req) }) : null;
+    if (!outcome?.ok) throw new NotFoundError();
     res.redirect(303, '/admin/volunteers');
   });
 

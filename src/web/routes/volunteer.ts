@@ -1,7 +1,6 @@
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { AppDeps } from '../../deps.js';
-import { readLinks } from '../../db/json-columns.js';
 import { localeForCountry, localize } from '../../domain/locale.js';
 import { endSession, logIn, openLink, RESET_PATH, type AuthDeps, type LinkProblem } from '../../services/auth.js';
 import type { BackgroundTasks } from '../../services/background.js';
@@ -159,7 +158,7 @@ export function volunteerRouter(deps: AppDeps & AuthDeps & { account: AccountMid
       queue(deps, { electionId: election.id, raceId: race?.id, volunteerId, limit: 20 }),
       holdings(deps, { electionId: election.id, volunteerId }),
     ]);
-    const raceIds = [...new Set([...(race ? [race.id] : []), ...held.map((h) => h.race_id)])];
+    const raceIds = [...new Set([...(race ? [race.id] : []), ...held.map((h) => h.raceId)])];
     const progress = await raceProgress(deps.db, election.id, raceIds);
     const raceName = (id: number) => {
       const r = election.races.find((x) => x.id === id);
@@ -176,15 +175,15 @@ export function volunteerRouter(deps: AppDeps & AuthDeps & { account: AccountMid
       held: held.map((h) => {
         return {
           key: h.key,
-          name: h.ballot_name ?? h.name,
-          race: raceName(h.race_id),
+          name: h.ballotName,
+          race: raceName(h.raceId),
           email: h.email,
-          links: readLinks(h.links),
-          expiresAt: h.expires_at,
+          links: h.links,
+          expiresAt: h.expiresAt,
           canInvite: h.status === 'listed' || h.status === 'invited',
           // With an e-mail on file, the invitation goes there; the volunteer never sees its link.
           inviteLabel: t(res)(h.email ? 'volunteer.sendInvitation' : 'volunteer.getLink'),
-          attempts: h.attempts.map((a) => ({ at: a.created_at, channel: t(res)(`volunteer.channel.${a.channel}`), outcome: t(res)(`volunteer.outcome.${a.outcome}`), note: a.note })),
+          attempts: h.attempts.map((a) => ({ at: a.at, channel: t(res)(`volunteer.channel.${a.channel}`), outcome: t(res)(`volunteer.outcome.${a.outcome}`), note: a.note })),
         };
       }),
       channels: CHANNELS.map((c) => ({ value: c, label: t(res)(`volunteer.channel.${c}`) })),
@@ -226,7 +225,7 @@ export function volunteerRouter(deps: AppDeps & AuthDeps & { account: AccountMid
     const outcome = await inviteHeldCandidate(deps, { election, candidateKey: held.key, volunteer: { id: user.id, email: user.email } });
     if (outcome.kind === 'not_held') throw new AppError(409, 'not_held', 'volunteer.notHeld');
     if (outcome.kind === 'registered') throw new AppError(409, 'registered', 'volunteer.alreadyRegistered');
-    const page = { title: t(res)('volunteer.invite.title'), name: held.ballot_name ?? held.name, back: `/volunteer/e/${election.slug}` };
+    const page = { title: t(res)('volunteer.invite.title'), name: held.ballotName, back: `/volunteer/e/${election.slug}` };
     if (outcome.kind === 'live') return res.status(409).render('volunteer/invite', { ...page, liveUntil: outcome.expiresAt });
     const locale = localeForCountry(election.country);
     const electionName = localize(election.name, locale);

@@ -71,6 +71,8 @@ export const PartyForm = z.strictObject({
   ...csrf,
 });
 
+export const VolunteerParams = z.object({ id: z.coerce.number().int() });
+
 export const VerifyForm = z.strictObject({ verified: z.enum(['0', '1']), ...csrf });
 export const ElectedForm = z.strictObject({ elected: z.enum(['0', '1']), ...csrf });
 
