@@ -1,9 +1,22 @@
 import type { Db } from '../db/client.js';
-import { bumpDataVersion, bumpRaceVersion } from '../db/repositories/elections.js';
-import { findText, findTextByHash, hideText, keepText, redactText } from '../db/repositories/justification-texts.js';
+import { setSessionActingCandidate } from '../db/repositories/accounts.js';
+import { appendAuditEntry } from '../db/repositories/audit-log.js';
+import { findCandidate } from '../db/repositories/candidates.js';
+import { bumpDataVersion, bumpRaceVersion, findElectionId } from '../db/repositories/elections.js';
+import {
+  findModerationTarget,
+  findText,
+  findTextByHash,
+  hideText,
+  keepText,
+  listModerationTexts,
+  logModeration,
+  redactText,
+  setAnswerHiddenReason,
+  type ModerationText,
+} from '../db/repositories/justification-texts.js';
 import { textSha256 } from '../domain/history-chain.js';
 import type { Clock } from '../domain/clock.js';
-import { LOCALES, type LocalizedText } from '../domain/locale.js';
 
 /*
  * What organizers change. Every change voters or candidates can see is
@@ -20,24 +33,6 @@ export interface Actor {
   email: string;
 }
 
-/** Localized text from a form's per-language fields; languages left empty are left out. */
-export function localizedFromForm(values: Readonly<Record<string, unknown>>, prefix: string): LocalizedText | null {
-  const text: Partial<Record<(typeof LOCALES)[number], string>> = {};
-  for (const locale of LOCALES) {
-    const raw = values[`${prefix}_${locale}`];
-    const value = typeof raw === 'string' ? raw.trim() : '';
-    if (value) text[locale] = value;
-  }
-  return Object.keys(text).length > 0 ? text : null;
-}
-
-async function audit(trx: Db, input: { electionId: number | null; actor: Actor; action: string; details: unknown; now: string }) {
-  await trx
-    .insertInto('audit_log')
-    .values({ election_id: input.electionId, actor: input.actor.email, action: input.action, details: JSON.stringify(input.details), created_at: input.now })
-    .execute();
-}
-
 /** Runs an organizer's change in one transaction with its audit entry (and a data-version bump when `matching`). */
 export async function change<T>(
   deps: AdminDeps,
@@ -48,14 +43,19 @@ export async function change<T>(
   return deps.db.transaction().execute(async (trx) => {
     const result = await work(trx, now);
     if (input.matching && input.electionId !== null) await bumpDataVersion(trx, input.electionId);
-    await audit(trx, { electionId: input.electionId, actor: input.actor, action: input.action, details: input.details, now });
+    await appendAuditEntry(trx, { electionId: input.electionId, actor: input.actor.email, action: input.action, details: input.details, now });
     return result;
   });
 }
 
+/** An election's id by slug, or null. */
 export async function electionId(db: Db, slug: string): Promise<number | null> {
-  const row = await db.selectFrom('elections').select('id').where('slug', '=', slug).executeTakeFirst();
-  return row?.id ?? null;
+  return findElectionId(db, slug);
+}
+
+/** A page of an election's kept justifications, newest first, for the moderation page. */
+export async function moderationTexts(db: Db, input: { electionId: number; page: number; pageSize: number }): Promise<ModerationText[]> {
+  return listModerationTexts(db, { electionId: input.electionId, offset: (input.page - 1) * input.pageSize, limit: input.pageSize });
 }
 
 /** Statements that a candidate has answered (drafted or published): their meaning is frozen. */
@@ -119,15 +119,7 @@ export async function moderate(
 ): Promise<'done' | 'not_found' | 'redacted'> {
   const now = deps.clock.now().toISOString();
   return deps.db.transaction().execute(async (trx) => {
-    const target = await trx
-      .selectFrom('candidates')
-      .innerJoin('statements', 'statements.election_id', 'candidates.election_id')
-      .leftJoin('answers', (join) => join.onRef('answers.candidate_id', '=', 'candidates.id').onRef('answers.statement_id', '=', 'statements.id'))
-      .select(['candidates.id as candidateId', 'candidates.race_id as raceId', 'statements.id as statementId', 'answers.id as answerId', 'answers.justification', 'answers.justification_sha256'])
-      .where('candidates.election_id', '=', input.electionId)
-      .where('candidates.key', '=', input.candidate)
-      .where('statements.key', '=', input.statement)
-      .executeTakeFirst();
+    const target = await findModerationTarget(trx, { electionId: input.electionId, candidate: input.candidate, statement: input.statement });
     if (!target) return 'not_found';
     // The text: the one named, or the published answer's.
     let text: { id: number; sha256: string; text: string | null; redacted: boolean } | null = null;
@@ -137,7 +129,7 @@ export async function moderate(
       text = { id: found.id, sha256: found.sha256, text: found.text, redacted: found.redactedAt !== null };
     } else {
       if (target.answerId === null) return 'not_found';
-      const sha256 = target.justification !== null ? textSha256(target.justification) : target.justification_sha256;
+      const sha256 = target.justification !== null ? textSha256(target.justification) : target.justificationSha256;
       if (target.justification !== null) {
         await keepText(trx, { electionId: input.electionId, candidateId: target.candidateId, statementId: target.statementId, text: target.justification, now });
       }
@@ -147,36 +139,32 @@ export async function moderate(
     if (text?.redacted) return 'redacted';
     if (input.action === 'redact' && text === null) return 'not_found';
 
-    const answer = trx.updateTable('answers').where('candidate_id', '=', target.candidateId).where('statement_id', '=', target.statementId);
     if (input.action === 'redact') {
       await redactText(trx, { id: text!.id, candidateId: target.candidateId, statementId: target.statementId, sha256: text!.sha256, text: text!.text ?? '', reason: input.reason, now });
     } else {
       const reason = input.action === 'hide' ? input.reason : null;
       if (text) {
         await hideText(trx, { candidateId: target.candidateId, statementId: target.statementId, sha256: text.sha256, reason });
-        await answer.set({ hidden_reason: reason }).where('justification_sha256', '=', text.sha256).execute();
+        await setAnswerHiddenReason(trx, { candidateId: target.candidateId, statementId: target.statementId, sha256: text.sha256, reason });
       } else {
         // An answer without words: only its reason.
-        await answer.set({ hidden_reason: reason }).execute();
+        await setAnswerHiddenReason(trx, { candidateId: target.candidateId, statementId: target.statementId, reason });
       }
-      await trx
-        .insertInto('moderation_log')
-        .values({
-          election_id: input.electionId,
-          candidate_id: target.candidateId,
-          statement_id: target.statementId,
-          action: input.action,
-          reason: input.reason,
-          actor_user_id: input.actorUserId,
-          created_at: now,
-        })
-        .execute();
+      await logModeration(trx, {
+        electionId: input.electionId,
+        candidateId: target.candidateId,
+        statementId: target.statementId,
+        action: input.action,
+        reason: input.reason,
+        actorUserId: input.actorUserId,
+        now,
+      });
     }
     // Widgets kept for the race show justifications: they are rendered again.
     await bumpRaceVersion(trx, target.raceId);
-    await audit(trx, {
+    await appendAuditEntry(trx, {
       electionId: input.electionId,
-      actor: input.actor,
+      actor: input.actor.email,
       action: `moderation-${input.action}`,
       // The words themselves are never copied into the log: a redaction must remove them everywhere.
       details: { candidate: input.candidate, statement: input.statement, text: text?.sha256 ?? null, reason: input.reason },
@@ -184,4 +172,26 @@ export async function moderate(
     });
     return 'done';
   });
+}
+
+/**
+ * An organizer starts acting on a candidate's behalf, at their request: the
+ * session works on the candidate's pages, and the audit log names the organizer.
+ */
+export async function actForCandidate(
+  deps: AdminDeps,
+  input: { election: string; candidate: string; sessionIdHash: string; actor: Actor },
+): Promise<{ ok: true } | { ok: false; problem: 'no_candidate' }> {
+  const id = await findElectionId(deps.db, input.election);
+  const candidate = id === null ? null : await findCandidate(deps.db, id, input.candidate);
+  if (id === null || !candidate) return { ok: false, problem: 'no_candidate' };
+  await change(deps, { electionId: id, actor: input.actor, action: 'act-for-candidate', details: { candidate: input.candidate } }, (trx) =>
+    setSessionActingCandidate(trx, input.sessionIdHash, candidate.id),
+  );
+  return { ok: true };
+}
+
+/** The organizer's session stops acting on a candidate's behalf. */
+export async function stopActing(db: Db, sessionIdHash: string): Promise<void> {
+  await setSessionActingCandidate(db, sessionIdHash, null);
 }

@@ -9,6 +9,12 @@ export async function listElections(db: Db): Promise<Election[]> {
   return rows.map(toElection);
 }
 
+/** An election's id by slug, or null. */
+export async function findElectionId(db: Db, slug: string): Promise<number | null> {
+  const row = await db.selectFrom('elections').select('id').where('slug', '=', slug).executeTakeFirst();
+  return row?.id ?? null;
+}
+
 /** An election with its topics and statements (questionnaire order), or null. */
 export async function findElectionQuestionnaire(db: Db, slug: string): Promise<ElectionQuestionnaire | null> {
   const row = await db.selectFrom('elections').selectAll().where('slug', '=', slug).executeTakeFirst();

@@ -4,11 +4,10 @@ import { Router, type Request, type RequestHandler, type Response } from 'expres
 import multer from 'multer';
 import type { z } from 'zod';
 import type { AppDeps } from '../../deps.js';
-import { listModerationTexts } from '../../db/repositories/justification-texts.js';
 import { localeForCountry, localize, type LocalizedText } from '../../domain/locale.js';
 import { scalePoints } from '../../domain/scale.js';
 import { describePackageError } from '../../formats/election-package.js';
-import { answeredStatementIds, change, electionId, localizedFromForm, moderate, moveStatement, nextPosition } from '../../services/admin.js';
+import { answeredStatementIds, change, electionId, moderate, moderationTexts, moveStatement, nextPosition } from '../../services/admin.js';
 import type { AuthDeps } from '../../services/auth.js';
 import type { BackgroundTasks } from '../../services/background.js';
 import { importElectionPackage } from '../../services/election-packages.js';
@@ -32,6 +31,7 @@ import {
   TopicForm,
   VerifyForm,
   VolunteerParams,
+  localizedFromForm,
 } from '../schemas/admin.js';
 import { Slug } from '../schemas/ids.js';
 import { paths } from '../paths.js';
@@ -455,7 +455,7 @@ export function adminElectionsRouter(deps: AppDeps & AuthDeps & { account: Accou
   const moderationPage = async (req: Request, res: Response, extra: Record<string, unknown> = {}) => {
     const e = await election(req);
     const page = CandidateFilter.parse(req.query).page;
-    const texts = await listModerationTexts(deps.db, { electionId: e.id, offset: (page - 1) * PAGE, limit: PAGE });
+    const texts = await moderationTexts(deps.db, { electionId: e.id, page, pageSize: PAGE });
     res.render('admin/moderation', {
       title: t(res)('admin.nav.moderation'),
       election: localize(e.name, res.locals.locale),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ID_PATTERN, SLUG_PATTERN } from '../../domain/ids.js';
+import { LOCALES, type LocalizedText } from '../../domain/locale.js';
 
 /* Organizer forms. Messages are message keys, shown in the organizer's language. */
 
@@ -103,3 +104,14 @@ export const CandidateFilter = z.object({
   q: z.string().trim().max(200).optional().catch(undefined),
   page: z.coerce.number().int().min(1).max(100_000).catch(1).default(1),
 });
+
+/** Localized text from a form's per-language fields; languages left empty are left out. */
+export function localizedFromForm(values: Readonly<Record<string, unknown>>, prefix: string): LocalizedText | null {
+  const text: Partial<Record<(typeof LOCALES)[number], string>> = {};
+  for (const locale of LOCALES) {
+    const raw = values[`${prefix}_${locale}`];
+    const value = typeof raw === 'string' ? raw.trim() : '';
+    if (value) text[locale] = value;
+  }
+  return Object.keys(text).length > 0 ? text : null;
+}
