@@ -7,10 +7,11 @@ import type { AppDeps } from '../../deps.js';
 import { localeForCountry, localize, type LocalizedText } from '../../domain/locale.js';
 import { scalePoints } from '../../domain/scale.js';
 import { describePackageError } from '../../formats/election-package.js';
-import { answeredStatementIds, change, electionId, moderate, moderationTexts, moveStatement, nextPosition } from '../../services/admin.js';
+import { answeredStatementIds, change, moderate, moderationTexts, moveStatement, nextPosition } from '../../services/admin.js';
 import type { AuthDeps } from '../../services/auth.js';
 import type { BackgroundTasks } from '../../services/background.js';
 import { importElectionPackage } from '../../services/election-packages.js';
+import { createElection, electionSettings, updateElectionSettings } from '../../services/election-settings.js';
 import { allElections, currentElection } from '../../services/elections.js';
 import { inviteCandidates } from '../../services/invitations.js';
 import { liveRosterJob, rosterJob, runRosterJobInBackground, startRosterJob } from '../../services/roster-jobs.js';
@@ -37,6 +38,12 @@ import { Slug } from '../schemas/ids.js';
 import { paths } from '../paths.js';
 
 const PAGE = 100;
+
+/** The form message for each problem a service finds with an organizer's change. */
+const PROBLEMS = {
+  no_slug: 'admin.error.slug',
+  slug_taken: 'admin.error.slugTaken',
+} as const;
 
 /**
  * The organizer's election management (`/admin/…`): elections and their
@@ -89,33 +96,23 @@ export function adminElectionsRouter(deps: AppDeps & AuthDeps & { account: Accou
   router.post('/admin/elections', admin, async (req, res) => {
     const input = await form(ElectionForm, req, res, (errors) => homePage(res, { errors, values: values(req.body) }));
     if (!input) return;
-    if (!input.slug) return homePage(res.status(400), { errors: [t(res)('admin.error.slug')], values: values(req.body) });
-    if (await electionId(deps.db, input.slug)) return homePage(res.status(400), { errors: [t(res)('admin.error.slugTaken')], values: values(req.body) });
-    const name = localizedFromForm(input, 'name')!;
-    await change(deps, { electionId: null, actor: actor(req), action: 'create-election', details: { slug: input.slug } }, async (trx, now) => {
-      await trx
-        .insertInto('elections')
-        .values({
-          slug: input.slug!,
-          name: JSON.stringify(name),
-          date: input.date,
-          country: input.country ?? 'BR',
-          scale: input.scale ?? 5,
-          min_answers: input.minAnswers,
-          questionnaire_open: input.questionnaireOpen ? 1 : 0,
-          campaign_period: 1,
-          created_at: now,
-          updated_at: now,
-        })
-        .execute();
+    const outcome = await createElection(deps, {
+      slug: input.slug,
+      name: localizedFromForm(input, 'name')!,
+      date: input.date,
+      country: input.country,
+      scale: input.scale,
+      minAnswers: input.minAnswers,
+      questionnaireOpen: input.questionnaireOpen,
+      actor: actor(req),
     });
+    if (!outcome.ok) return homePage(res.status(400), { errors: [t(res)(PROBLEMS[outcome.problem])], values: values(req.body) });
     res.redirect(303, `/admin/e/${input.slug}`);
   });
 
   const settingsPage = async (req: Request, res: Response, extra: Record<string, unknown> = {}) => {
     const e = await election(req);
-    const row = await deps.db.selectFrom('elections').select(['campaign_period', 'volunteer_priority']).where('id', '=', e.id).executeTakeFirstOrThrow();
-    const audit = await deps.db.selectFrom('audit_log').selectAll().where('election_id', '=', e.id).orderBy('id', 'desc').limit(30).execute();
+    const settings = await electionSettings(deps.db, e.id);
     res.render('admin/election', {
       title: localize(e.name, res.locals.locale),
       nav: nav(e.slug, 'settings', res),
@@ -127,10 +124,10 @@ export function adminElectionsRouter(deps: AppDeps & AuthDeps & { account: Accou
         date: e.date,
         minAnswers: String(e.minAnswers),
         questionnaireOpen: e.questionnaireOpen,
-        campaignPeriod: row.campaign_period !== 0,
+        campaignPeriod: settings.campaignPeriod,
       },
-      priorities: ['random', 'underrepresented'].map((p) => ({ value: p, label: t(res)(`admin.priority.${p}`), selected: p === row.volunteer_priority })),
-      audit: audit.map((a) => ({ at: a.created_at, actor: a.actor, action: a.action, subject: auditSubject(a.details) })),
+      priorities: ['random', 'underrepresented'].map((p) => ({ value: p, label: t(res)(`admin.priority.${p}`), selected: p === settings.volunteerPriority })),
+      audit: settings.audit.map((a) => ({ at: a.at, actor: a.actor, action: a.action, subject: a.candidate })),
       ...extra,
     });
   };
@@ -139,20 +136,15 @@ export function adminElectionsRouter(deps: AppDeps & AuthDeps & { account: Accou
     const e = await election(req);
     const input = await form(ElectionForm, req, res, (errors) => settingsPage(req, res, { errors, values: values(req.body) }));
     if (!input) return;
-    await change(deps, { electionId: e.id, actor: actor(req), action: 'update-election', details: { minAnswers: input.minAnswers, questionnaireOpen: input.questionnaireOpen, campaignPeriod: input.campaignPeriod }, matching: true }, async (trx, now) => {
-      await trx
-        .updateTable('elections')
-        .set({
-          name: JSON.stringify(localizedFromForm(input, 'name')),
-          date: input.date,
-          min_answers: input.minAnswers,
-          questionnaire_open: input.questionnaireOpen ? 1 : 0,
-          campaign_period: input.campaignPeriod ? 1 : 0,
-          ...(input.volunteerPriority ? { volunteer_priority: input.volunteerPriority } : {}),
-          updated_at: now,
-        })
-        .where('id', '=', e.id)
-        .execute();
+    await updateElectionSettings(deps, {
+      electionId: e.id,
+      name: localizedFromForm(input, 'name'),
+      date: input.date,
+      minAnswers: input.minAnswers,
+      questionnaireOpen: input.questionnaireOpen,
+      campaignPeriod: input.campaignPeriod,
+      volunteerPriority: input.volunteerPriority,
+      actor: actor(req),
     });
     res.redirect(303, `/admin/e/${e.slug}?saved=1`);
   });
@@ -595,16 +587,4 @@ export function adminElectionsRouter(deps: AppDeps & AuthDeps & { account: Accou
   });
 
   return router;
-}
-
-/** The candidate an audit entry is about, when its details name one. */
-function auditSubject(details: string | null): string | null {
-  if (details === null) return null;
-  try {
-    const parsed = JSON.parse(details) as unknown;
-    const candidate = parsed !== null && typeof parsed === 'object' ? (parsed as Record<string, unknown>).candidate : undefined;
-    return typeof candidate === 'string' ? candidate : null;
-  } catch {
-    return null;
-  }
 }
