@@ -58,45 +58,6 @@ export async function moderationTexts(db: Db, input: { electionId: number; page:
   return listModerationTexts(db, { electionId: input.electionId, offset: (input.page - 1) * input.pageSize, limit: input.pageSize });
 }
 
-/** Statements that a candidate has answered (drafted or published): their meaning is frozen. */
-export async function answeredStatementIds(db: Db, electionId: number): Promise<Set<number>> {
-  const rows = await db
-    .selectFrom('statements')
-    .select('statements.id')
-    .where('statements.election_id', '=', electionId)
-    .where((eb) =>
-      eb.or([
-        eb.exists(eb.selectFrom('answers').select('answers.id').whereRef('answers.statement_id', '=', 'statements.id')),
-        eb.exists(eb.selectFrom('answer_drafts').select('answer_drafts.id').whereRef('answer_drafts.statement_id', '=', 'statements.id')),
-      ]),
-    )
-    .execute();
-  return new Set(rows.map((r) => r.id));
-}
-
-/** Swaps a statement with its neighbour in its topic, so the questionnaire order changes by one step. */
-export async function moveStatement(trx: Db, input: { electionId: number; key: string; direction: 'up' | 'down' }): Promise<boolean> {
-  const statement = await trx.selectFrom('statements').select(['id', 'topic_id', 'position']).where('election_id', '=', input.electionId).where('key', '=', input.key).executeTakeFirst();
-  if (!statement) return false;
-  let query = trx.selectFrom('statements').select(['id', 'position']).where('topic_id', '=', statement.topic_id);
-  query =
-    input.direction === 'up'
-      ? query.where('position', '<', statement.position).orderBy('position', 'desc')
-      : query.where('position', '>', statement.position).orderBy('position', 'asc');
-  const neighbour = await query.limit(1).executeTakeFirst();
-  if (!neighbour) return false;
-  await trx.updateTable('statements').set({ position: neighbour.position }).where('id', '=', statement.id).execute();
-  await trx.updateTable('statements').set({ position: statement.position }).where('id', '=', neighbour.id).execute();
-  return true;
-}
-
-/** The next free position in one of an election's ordered tables. */
-export async function nextPosition(trx: Db, table: 'topics' | 'statements' | 'races' | 'parties' | 'candidates', electionId: number): Promise<number> {
-  const row = await trx.selectFrom(table).select((eb) => eb.fn.max('position').as('max')).where('election_id', '=', electionId).executeTakeFirst();
-  const max = row?.max;
-  return max === null || max === undefined ? 0 : Number(max) + 1;
-}
-
 /** What an organizer does to a justification: hide it (reversibly), show it again, or remove its words for good. */
 export type ModerationAction = 'hide' | 'restore' | 'redact';
 

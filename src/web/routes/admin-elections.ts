@@ -7,13 +7,23 @@ import type { AppDeps } from '../../deps.js';
 import { localeForCountry, localize, type LocalizedText } from '../../domain/locale.js';
 import { scalePoints } from '../../domain/scale.js';
 import { describePackageError } from '../../formats/election-package.js';
-import { answeredStatementIds, change, moderate, moderationTexts, moveStatement, nextPosition } from '../../services/admin.js';
+import { change, moderate, moderationTexts } from '../../services/admin.js';
 import type { AuthDeps } from '../../services/auth.js';
 import type { BackgroundTasks } from '../../services/background.js';
 import { importElectionPackage } from '../../services/election-packages.js';
 import { createElection, electionSettings, updateElectionSettings } from '../../services/election-settings.js';
 import { allElections, currentElection } from '../../services/elections.js';
 import { inviteCandidates } from '../../services/invitations.js';
+import {
+  answeredStatementIds,
+  createStatement,
+  createTopic,
+  moveStatement,
+  renameTopic,
+  saveParty,
+  saveRace,
+  updateStatement,
+} from '../../services/questionnaire-editing.js';
 import { liveRosterJob, rosterJob, runRosterJobInBackground, startRosterJob } from '../../services/roster-jobs.js';
 import { setElected } from '../../services/elected.js';
 import { allVolunteers, approveVolunteer } from '../../services/volunteers.js';
@@ -43,6 +53,9 @@ const PAGE = 100;
 const PROBLEMS = {
   no_slug: 'admin.error.slug',
   slug_taken: 'admin.error.slugTaken',
+  no_statement_id: 'admin.error.statementId',
+  no_topic: 'admin.error.topic',
+  locked: 'admin.error.locked',
 } as const;
 
 /**
@@ -193,12 +206,8 @@ export function adminElectionsRouter(deps: AppDeps & AuthDeps & { account: Accou
     const e = await election(req);
     const input = await form(TopicForm, req, res, (errors) => questionnairePage(req, res, { errors, newTopic: values(req.body) }));
     if (!input) return;
-    if (!input.slug || e.topics.some((tp) => tp.slug === input.slug)) {
-      return questionnairePage(req, res.status(400), { errors: [t(res)(input.slug ? 'admin.error.slugTaken' : 'admin.error.slug')], newTopic: values(req.body) });
-    }
-    await change(deps, { electionId: e.id, actor: actor(req), action: 'create-topic', details: { slug: input.slug }, matching: true }, async (trx) => {
-      await trx.insertInto('topics').values({ election_id: e.id, slug: input.slug!, name: JSON.stringify(localizedFromForm(input, 'name')), position: await nextPosition(trx, 'topics', e.id) }).execute();
-    });
+    const outcome = await createTopic(deps, { election: e, slug: input.slug, name: localizedFromForm(input, 'name'), actor: actor(req) });
+    if (!outcome.ok) return questionnairePage(req, res.status(400), { errors: [t(res)(PROBLEMS[outcome.problem])], newTopic: values(req.body) });
     res.redirect(303, `/admin/e/${e.slug}/questionnaire`);
   });
   router.post('/admin/e/:election/topics/:topic', admin, async (req, res) => {
@@ -207,33 +216,23 @@ export function adminElectionsRouter(deps: AppDeps & AuthDeps & { account: Accou
     if (!topic) throw new NotFoundError();
     const input = await form(TopicForm, req, res, (errors) => questionnairePage(req, res, { errors }));
     if (!input) return;
-    await change(deps, { electionId: e.id, actor: actor(req), action: 'update-topic', details: { slug: topic.slug }, matching: true }, async (trx) => {
-      await trx.updateTable('topics').set({ name: JSON.stringify(localizedFromForm(input, 'name')) }).where('id', '=', topic.id).execute();
-    });
+    await renameTopic(deps, { electionId: e.id, topic, name: localizedFromForm(input, 'name'), actor: actor(req) });
     res.redirect(303, `/admin/e/${e.slug}/questionnaire`);
   });
   router.post('/admin/e/:election/statements', admin, async (req, res) => {
     const e = await election(req);
     const input = await form(StatementForm, req, res, (errors) => questionnairePage(req, res, { errors, newStatement: values(req.body) }));
     if (!input) return;
-    const topic = e.topics.find((tp) => tp.slug === input.topic);
-    const problem = !input.key ? 'admin.error.statementId' : e.statements.some((s) => s.key === input.key) ? 'admin.error.slugTaken' : !topic ? 'admin.error.topic' : null;
-    if (problem || !topic) return questionnairePage(req, res.status(400), { errors: [t(res)(problem ?? 'admin.error.topic')], newStatement: values(req.body) });
-    await change(deps, { electionId: e.id, actor: actor(req), action: 'create-statement', details: { id: input.key }, matching: true }, async (trx) => {
-      const context = localizedFromForm(input, 'context');
-      await trx
-        .insertInto('statements')
-        .values({
-          election_id: e.id,
-          topic_id: topic.id,
-          key: input.key!,
-          text: JSON.stringify(localizedFromForm(input, 'text')),
-          context: context === null ? null : JSON.stringify(context),
-          scale: input.scale === '' ? null : input.scale,
-          position: await nextPosition(trx, 'statements', e.id),
-        })
-        .execute();
+    const outcome = await createStatement(deps, {
+      election: e,
+      key: input.key,
+      topic: input.topic,
+      text: localizedFromForm(input, 'text'),
+      context: localizedFromForm(input, 'context'),
+      scale: input.scale === '' ? null : input.scale,
+      actor: actor(req),
     });
+    if (!outcome.ok) return questionnairePage(req, res.status(400), { errors: [t(res)(PROBLEMS[outcome.problem])], newStatement: values(req.body) });
     res.redirect(303, `/admin/e/${e.slug}/questionnaire`);
   });
 
@@ -260,33 +259,23 @@ export function adminElectionsRouter(deps: AppDeps & AuthDeps & { account: Accou
     if (!statement) throw new NotFoundError();
     const input = await form(StatementForm, req, res, (errors) => statementPage(req, res, { errors, values: values(req.body) }));
     if (!input) return;
-    const topic = e.topics.find((tp) => tp.slug === input.topic);
-    if (!topic) return statementPage(req, res.status(400), { errors: [t(res)('admin.error.topic')], values: values(req.body) });
-    const text = localizedFromForm(input, 'text');
-    const scale = input.scale === '' ? null : input.scale;
-    // Once a candidate has answered, the statement's words and scale are what they answered: they cannot change.
-    if ((await answeredStatementIds(deps.db, e.id)).has(statement.id)) {
-      const sameText = JSON.stringify(text) === JSON.stringify(statement.text);
-      const sameScale = (scale ?? e.scale) === statement.scale;
-      if (!sameText || !sameScale) return statementPage(req, res.status(400), { errors: [t(res)('admin.error.locked')], values: values(req.body) });
-    }
-    const context = localizedFromForm(input, 'context');
-    await change(deps, { electionId: e.id, actor: actor(req), action: 'update-statement', details: { id: statement.key }, matching: true }, async (trx) => {
-      await trx
-        .updateTable('statements')
-        .set({ topic_id: topic.id, text: JSON.stringify(text), context: context === null ? null : JSON.stringify(context), scale })
-        .where('id', '=', statement.id)
-        .execute();
+    const outcome = await updateStatement(deps, {
+      election: e,
+      statement,
+      topic: input.topic,
+      text: localizedFromForm(input, 'text'),
+      context: localizedFromForm(input, 'context'),
+      scale: input.scale === '' ? null : input.scale,
+      actor: actor(req),
     });
+    if (!outcome.ok) return statementPage(req, res.status(400), { errors: [t(res)(PROBLEMS[outcome.problem])], values: values(req.body) });
     res.redirect(303, `/admin/e/${e.slug}/questionnaire`);
   });
   router.post('/admin/e/:election/statements/:id/move', admin, async (req, res) => {
     const e = await election(req);
     const input = MoveForm.safeParse(req.body ?? {});
     if (!input.success) throw new AppError(400, 'bad_request', 'error.badRequest');
-    await change(deps, { electionId: e.id, actor: actor(req), action: 'move-statement', details: { id: req.params.id, direction: input.data.direction }, matching: true }, (trx) =>
-      moveStatement(trx, { electionId: e.id, key: String(req.params.id), direction: input.data.direction }),
-    );
+    await moveStatement(deps, { electionId: e.id, key: String(req.params.id), direction: input.data.direction, actor: actor(req) });
     res.redirect(303, `/admin/e/${e.slug}/questionnaire`);
   });
 
@@ -313,15 +302,15 @@ export function adminElectionsRouter(deps: AppDeps & AuthDeps & { account: Accou
     if (!input) return;
     const existing = req.params.race ? e.races.find((r) => r.slug === req.params.race) : undefined;
     if (req.params.race && !existing) throw new NotFoundError();
-    if (!existing && (!input.slug || e.races.some((r) => r.slug === input.slug))) {
-      return racesPage(req, res.status(400), { errors: [t(res)(input.slug ? 'admin.error.slugTaken' : 'admin.error.slug')], newRace: values(req.body) });
-    }
-    const office = JSON.stringify(localizedFromForm(input, 'office'));
-    const district = JSON.stringify(localizedFromForm(input, 'district'));
-    await change(deps, { electionId: e.id, actor: actor(req), action: existing ? 'update-race' : 'create-race', details: { slug: existing?.slug ?? input.slug }, matching: true }, async (trx) => {
-      if (existing) await trx.updateTable('races').set({ office, district }).where('id', '=', existing.id).execute();
-      else await trx.insertInto('races').values({ election_id: e.id, slug: input.slug!, office, district, position: await nextPosition(trx, 'races', e.id), source_key: null }).execute();
+    const outcome = await saveRace(deps, {
+      election: e,
+      race: existing,
+      slug: input.slug,
+      office: localizedFromForm(input, 'office'),
+      district: localizedFromForm(input, 'district'),
+      actor: actor(req),
     });
+    if (!outcome.ok) return racesPage(req, res.status(400), { errors: [t(res)(PROBLEMS[outcome.problem])], newRace: values(req.body) });
     res.redirect(303, `/admin/e/${e.slug}/races`);
   });
   router.post('/admin/e/:election/parties{/:party}', admin, async (req, res) => {
@@ -330,14 +319,9 @@ export function adminElectionsRouter(deps: AppDeps & AuthDeps & { account: Accou
     if (!input) return;
     const existing = req.params.party ? e.parties.find((p) => p.slug === req.params.party) : undefined;
     if (req.params.party && !existing) throw new NotFoundError();
-    if (!existing && (!input.slug || e.parties.some((p) => p.slug === input.slug))) {
-      return racesPage(req, res.status(400), { errors: [t(res)(input.slug ? 'admin.error.slugTaken' : 'admin.error.slug')], newParty: values(req.body) });
-    }
     const fields = { abbreviation: input.abbreviation, name: input.name, number: input.number === '' ? null : input.number };
-    await change(deps, { electionId: e.id, actor: actor(req), action: existing ? 'update-party' : 'create-party', details: { slug: existing?.slug ?? input.slug }, matching: true }, async (trx) => {
-      if (existing) await trx.updateTable('parties').set(fields).where('id', '=', existing.id).execute();
-      else await trx.insertInto('parties').values({ election_id: e.id, slug: input.slug!, ...fields, position: await nextPosition(trx, 'parties', e.id) }).execute();
-    });
+    const outcome = await saveParty(deps, { election: e, party: existing, slug: input.slug, fields, actor: actor(req) });
+    if (!outcome.ok) return racesPage(req, res.status(400), { errors: [t(res)(PROBLEMS[outcome.problem])], newParty: values(req.body) });
     res.redirect(303, `/admin/e/${e.slug}/races`);
   });
 
