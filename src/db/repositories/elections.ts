@@ -16,6 +16,11 @@ export async function findElectionId(db: Db, slug: string): Promise<number | nul
   return row?.id ?? null;
 }
 
+/** The slug of an election that exists, by id. */
+export async function findElectionSlug(db: Db, electionId: number): Promise<string> {
+  return (await db.selectFrom('elections').select('slug').where('id', '=', electionId).executeTakeFirstOrThrow()).slug;
+}
+
 /** An election with its topics and statements (questionnaire order), or null. */
 export async function findElectionQuestionnaire(db: Db, slug: string): Promise<ElectionQuestionnaire | null> {
   const row = await db.selectFrom('elections').selectAll().where('slug', '=', slug).executeTakeFirst();

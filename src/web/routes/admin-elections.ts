@@ -7,13 +7,14 @@ import type { AppDeps } from '../../deps.js';
 import { localeForCountry, localize, type LocalizedText } from '../../domain/locale.js';
 import { scalePoints } from '../../domain/scale.js';
 import { describePackageError } from '../../formats/election-package.js';
-import { change, moderate, moderationTexts } from '../../services/admin.js';
+import { moderate, moderationTexts } from '../../services/admin.js';
 import type { AuthDeps } from '../../services/auth.js';
 import type { BackgroundTasks } from '../../services/background.js';
 import { importElectionPackage } from '../../services/election-packages.js';
 import { createElection, electionSettings, updateElectionSettings } from '../../services/election-settings.js';
 import { allElections, currentElection } from '../../services/elections.js';
 import { inviteCandidates } from '../../services/invitations.js';
+import { candidateList, verifyCandidate } from '../../services/organizer-candidates.js';
 import {
   answeredStatementIds,
   createStatement,
@@ -330,22 +331,7 @@ export function adminElectionsRouter(deps: AppDeps & AuthDeps & { account: Accou
   const candidatesPage = async (req: Request, res: Response, extra: Record<string, unknown> = {}) => {
     const e = await election(req);
     const filter = CandidateFilter.parse(req.query);
-    const race = filter.race ? e.races.find((r) => r.slug === filter.race) : undefined;
-    let query = deps.db.selectFrom('candidates').where('election_id', '=', e.id);
-    if (race) query = query.where('race_id', '=', race.id);
-    if (filter.status) query = query.where('status', '=', filter.status);
-    if (filter.q) {
-      const like = `%${filter.q.toLowerCase()}%`;
-      query = query.where((eb) => eb.or([eb(eb.fn('lower', ['name']), 'like', like), eb(eb.fn('lower', ['ballot_name']), 'like', like), eb('key', '=', filter.q!), eb('official_id', '=', filter.q!)]));
-    }
-    const total = Number((await query.select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
-    const rows = await query
-      .select(['key', 'name', 'ballot_name', 'ballot_number', 'status', 'verified', 'elected', 'race_id', 'email'])
-      .orderBy('name')
-      .orderBy('id')
-      .offset((filter.page - 1) * PAGE)
-      .limit(PAGE)
-      .execute();
+    const { total, candidates } = await candidateList(deps.db, { election: e, ...filter, pageSize: PAGE });
     const base = `/admin/e/${e.slug}/candidates`;
     const pages = Math.max(1, Math.ceil(total / PAGE));
     const pageHref = (page: number) => `${base}?${new URLSearchParams({ ...(filter.race ? { race: filter.race } : {}), ...(filter.status ? { status: filter.status } : {}), ...(filter.q ? { q: filter.q } : {}), page: String(page) })}`;
@@ -359,16 +345,16 @@ export function adminElectionsRouter(deps: AppDeps & AuthDeps & { account: Accou
       total,
       races: e.races.map((r) => ({ slug: r.slug, name: `${localize(r.office, res.locals.locale)} — ${localize(r.district, res.locals.locale)}`, selected: r.slug === filter.race })),
       statuses: ['listed', 'invited', 'registered', 'published'].map((s) => ({ value: s, label: t(res)(`status.${s}`), selected: s === filter.status })),
-      candidates: rows.map((c) => ({
+      candidates: candidates.map((c) => ({
         key: c.key,
         name: c.name,
-        ballotName: c.ballot_name ?? c.name,
-        ballotNumber: c.ballot_number,
-        race: localize(e.races.find((r) => r.id === c.race_id)?.district ?? '', res.locals.locale),
+        ballotName: c.ballotName,
+        ballotNumber: c.ballotNumber,
+        race: localize(e.races.find((r) => r.id === c.raceId)?.district ?? '', res.locals.locale),
         status: t(res)(`status.${c.status}`),
-        verified: c.verified !== 0,
-        elected: c.elected !== 0,
-        hasEmail: c.email !== null,
+        verified: c.verified,
+        elected: c.elected,
+        hasEmail: c.hasEmail,
         publicHref: paths.candidate(e.slug, c.key),
         action: `${base}/${encodeURIComponent(c.key)}`,
       })),
@@ -377,19 +363,12 @@ export function adminElectionsRouter(deps: AppDeps & AuthDeps & { account: Accou
     });
   };
   router.get('/admin/e/:election/candidates', admin, (req, res) => candidatesPage(req, res));
-  const candidateId = async (electionIdValue: number, key: string) => {
-    const row = await deps.db.selectFrom('candidates').select('id').where('election_id', '=', electionIdValue).where('key', '=', key).executeTakeFirst();
-    if (!row) throw new NotFoundError();
-    return row.id;
-  };
   router.post('/admin/e/:election/candidates/:id/verify', admin, async (req, res) => {
     const e = await election(req);
     const input = VerifyForm.safeParse(req.body ?? {});
     if (!input.success) throw new AppError(400, 'bad_request', 'error.badRequest');
-    const id = await candidateId(e.id, String(req.params.id));
-    await change(deps, { electionId: e.id, actor: actor(req), action: input.data.verified === '1' ? 'verify-candidate' : 'unverify-candidate', details: { candidate: req.params.id } }, async (trx, now) => {
-      await trx.updateTable('candidates').set({ verified: Number(input.data.verified), updated_at: now }).where('id', '=', id).execute();
-    });
+    const outcome = await verifyCandidate(deps, { electionId: e.id, candidate: String(req.params.id), verified: input.data.verified === '1', actor: actor(req) });
+    if (!outcome.ok) throw new NotFoundError();
     res.redirect(303, `/admin/e/${e.slug}/candidates?q=${encodeURIComponent(String(req.params.id))}`);
   });
   router.post('/admin/e/:election/candidates/:id/elected', admin, async (req, res) => {
@@ -548,7 +527,6 @@ export function adminElectionsRouter(deps: AppDeps & AuthDeps & { account: Accou
   router.get('/admin/jobs/:id', admin, async (req, res) => {
     const job = await rosterJob(deps, String(req.params.id));
     if (!job) throw new NotFoundError();
-    const slug = (await deps.db.selectFrom('elections').select('slug').where('id', '=', job.electionId).executeTakeFirstOrThrow()).slug;
     const summary = job.summary === null ? null : (JSON.parse(job.summary) as Record<string, unknown>);
     // A job whose process stopped (restart, crash) never finishes: after five quiet minutes, it says so.
     const running = job.state === 'running';
@@ -566,7 +544,7 @@ export function adminElectionsRouter(deps: AppDeps & AuthDeps & { account: Accou
           : typeof summary.code === 'string'
             ? t(res)(`tse.file.${summary.code}`, { ...(summary.params as Record<string, string | number>), line: Number(summary.line), file: 'CSV' })
             : t(res)('error.internal'),
-      back: `/admin/e/${slug}/candidates`,
+      back: `/admin/e/${job.electionSlug}/candidates`,
     });
   });
 
