@@ -12,7 +12,7 @@ import { localeFromEnvironment, translator, type Translator } from '../i18n.js';
 import { seedDemo } from '../services/demo.js';
 import { ADMIN_SETUP_PATH, createAdmin } from '../services/auth.js';
 import { COMMAND_LINE, inviteCandidates } from '../services/invitations.js';
-import { electionId } from '../services/admin.js';
+import { electionId } from '../services/elections.js';
 import { runRosterJob, startRosterJob } from '../services/roster-jobs.js';
 import { RosterFileError } from '../formats/tse-roster.js';
 import { describeRollCallError } from '../formats/roll-calls.js';

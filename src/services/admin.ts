@@ -48,11 +48,6 @@ export async function change<T>(
   });
 }
 
-/** An election's id by slug, or null. */
-export async function electionId(db: Db, slug: string): Promise<number | null> {
-  return findElectionId(db, slug);
-}
-
 /** A page of an election's kept justifications, newest first, for the moderation page. */
 export async function moderationTexts(db: Db, input: { electionId: number; page: number; pageSize: number }): Promise<ModerationText[]> {
   return listModerationTexts(db, { electionId: input.electionId, offset: (input.page - 1) * input.pageSize, limit: input.pageSize });

@@ -1,5 +1,5 @@
 import type { Db } from '../db/client.js';
-import { findElectionDetail, listElections } from '../db/repositories/elections.js';
+import { findElectionDetail, findElectionId, listElections } from '../db/repositories/elections.js';
 import type { Election, ElectionDetail } from '../domain/election.js';
 
 /*
@@ -16,4 +16,9 @@ export async function allElections(db: Db): Promise<Election[]> {
 /** An election with its topics, statements, races and parties, or null. */
 export async function currentElection(db: Db, slug: string): Promise<ElectionDetail | null> {
   return findElectionDetail(db, slug);
+}
+
+/** An election's id by slug, or null. */
+export async function electionId(db: Db, slug: string): Promise<number | null> {
+  return findElectionId(db, slug);
 }
