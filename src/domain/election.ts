@@ -86,6 +86,13 @@ export interface Candidate {
   publishedAt: string | null;
 }
 
+/** A candidate's working answer: value null means "no answer" chosen on purpose. */
+export interface DraftAnswer {
+  statementId: number;
+  value: number | null;
+  justification: string | null;
+}
+
 /** A candidate's published answer; `value` null means they chose "no answer". */
 export interface Answer {
   statementId: number;

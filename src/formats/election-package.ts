@@ -1,5 +1,6 @@
 import { parse as parseJsonc, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import { z } from 'zod';
+import { ID_PATTERN, SLUG_PATTERN } from '../domain/ids.js';
 import { LOCALES, type LocalizedText } from '../domain/locale.js';
 import { MAX_JSON_DEPTH, nestsDeeperThan } from './json-depth.js';
 
@@ -44,9 +45,6 @@ export const PACKAGE_ERROR_CODES = [
 ] as const;
 export type PackageErrorCode = (typeof PACKAGE_ERROR_CODES)[number];
 
-const SLUG = /^[a-z0-9]+(?:[-_][a-z0-9]+)*$/;
-const ID = /^[A-Za-z0-9]+(?:[-_.][A-Za-z0-9]+)*$/;
-
 const localizedText = z.unknown().superRefine((value, ctx) => {
   if (value === undefined) {
     ctx.addIssue({ code: 'custom', params: { code: 'required' } });
@@ -74,8 +72,8 @@ const localizedText = z.unknown().superRefine((value, ctx) => {
 }) as unknown as z.ZodType<LocalizedText>;
 
 const text = (max: number) => z.string().trim().min(1, 'empty').max(max, 'too_long');
-const slug = z.string().regex(SLUG, 'bad_slug');
-const id = z.string().regex(ID, 'bad_slug');
+const slug = z.string().regex(SLUG_PATTERN, 'bad_slug');
+const id = z.string().regex(ID_PATTERN, 'bad_slug');
 const httpUrl = z
   .string()
   .max(2000, 'too_long')

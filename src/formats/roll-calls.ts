@@ -1,6 +1,7 @@
 import { parse } from 'csv-parse/sync';
 import { z } from 'zod';
 import { ROLL_CALL_VOTES, type LinkDirection, type RollCallVote } from '../domain/coherence.js';
+import { ID_PATTERN } from '../domain/ids.js';
 
 /*
  * The roll-call files (SPEC §6.4), CSV in UTF-8 with a header row:
@@ -65,9 +66,8 @@ export const VOTE_COLUMNS = ['vote_id', 'date', 'chamber', 'bill', 'title', 'off
 export const LINK_COLUMNS = ['statement_id', 'vote_id', 'direction'] as const;
 const LINK_OPTIONAL_COLUMNS = ['explanation'] as const;
 
-const ID = /^[A-Za-z0-9]+(?:[-_.][A-Za-z0-9]+)*$/;
 const text = (max: number) => z.string().trim().min(1, 'required').max(max, 'too_long');
-const id = z.string().trim().min(1, 'required').max(100, 'too_long').regex(ID, 'bad_id');
+const id = z.string().trim().min(1, 'required').max(100, 'too_long').regex(ID_PATTERN, 'bad_id');
 const date = z
   .string()
   .trim()

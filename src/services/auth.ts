@@ -37,12 +37,18 @@ import { hashToken, looksLikeToken, newToken } from './tokens.js';
 /** Where password-reset links lead (and the form that asks for one). */
 export const RESET_PATH = '/candidate/reset';
 
+/** Where `create-admin` links lead. */
+export const ADMIN_SETUP_PATH = '/admin/setup';
+
 export interface AuthDeps {
   db: Db;
   clock: Clock;
   config: Config;
   mailer: Mailer;
 }
+
+/** What an account is for: an organizer's, a candidate's or a volunteer's. */
+export type Role = UserRecord['role'];
 
 export interface SignedIn {
   session: SessionRecord;

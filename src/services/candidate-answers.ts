@@ -2,14 +2,15 @@ import type { Updateable } from 'kysely';
 import type { Db } from '../db/client.js';
 import { flag, readLinks } from '../db/json-columns.js';
 import type { CandidateTable } from '../db/schema.js';
+import { appendAuditEntry } from '../db/repositories/audit-log.js';
 import { findCandidateById } from '../db/repositories/candidates.js';
-import { listAnswerRows, listDrafts, replaceDrafts, type DraftAnswer } from '../db/repositories/drafts.js';
+import { listAnswerRows, listDrafts, replaceDrafts } from '../db/repositories/drafts.js';
 import { bumpRaceVersion, findElectionQuestionnaire } from '../db/repositories/elections.js';
 import { historyWriter } from '../db/repositories/history.js';
 import { keepText, withheldTexts } from '../db/repositories/justification-texts.js';
 import { textSha256 } from '../domain/history-chain.js';
 import type { Clock } from '../domain/clock.js';
-import type { Candidate, ElectionDetail, ElectionQuestionnaire } from '../domain/election.js';
+import type { Candidate, DraftAnswer, ElectionDetail, ElectionQuestionnaire } from '../domain/election.js';
 
 /*
  * A candidate's questionnaire: a private draft saved at any time, and the
@@ -117,10 +118,12 @@ export type PublishOutcome = { ok: true; changes: number; historyEntries: number
  * SHA-256 of each justification (the words are kept beside the chain). The
  * draft never holds words the organizers hid or removed (`loadQuestionnaire`);
  * should it still, their kept text keeps them hidden. New words are shown.
+ * An organizer publishing at the candidate's request (`organizer`, their
+ * e-mail) is named in the audit log.
  */
 export async function publishDraft(
   deps: { db: Db; clock: Clock },
-  input: { candidateId: number; actor: string },
+  input: { candidateId: number; actor: string; organizer?: string | undefined },
 ): Promise<PublishOutcome> {
   const now = deps.clock.now().toISOString();
   return deps.db.transaction().execute(async (trx) => {
@@ -180,6 +183,15 @@ export async function publishDraft(
       await trx.updateTable('candidates').set({ status: 'published', published_at: now, updated_at: now }).where('id', '=', input.candidateId).execute();
     }
     await bumpRaceVersion(trx, state.candidate.raceId);
+    if (input.organizer !== undefined) {
+      await appendAuditEntry(trx, {
+        electionId: state.election.id,
+        actor: input.organizer,
+        action: 'publish-for-candidate',
+        details: { candidate: state.candidate.key, changes },
+        now,
+      });
+    }
     return { ok: true, changes, historyEntries: history.appended() } as const;
   });
 }

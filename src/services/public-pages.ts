@@ -1,5 +1,13 @@
 import type { Db } from '../db/client.js';
-import { countElectedCandidates, findCandidate, listCandidateHistory, listPublishedAnswers, listRaceCandidates } from '../db/repositories/candidates.js';
+import {
+  countElectedCandidates,
+  distinctProfileValues,
+  findCandidate,
+  findCandidatesByKeys,
+  listCandidateHistory,
+  listPublishedAnswers,
+  listRaceCandidates,
+} from '../db/repositories/candidates.js';
 import { countCandidatesByRaceAndStatus, listElections } from '../db/repositories/elections.js';
 import type { Answer, Candidate, Election, ElectionDetail, HistoryEntry, Race } from '../domain/election.js';
 import { shuffle, type RandomSource } from '../domain/fairness.js';
@@ -81,4 +89,29 @@ export async function candidatePage({ db, readModel }: PageSource, input: { elec
     listCandidateHistory(db, candidate.id),
   ]);
   return { election, race, candidate, answers, history };
+}
+
+/** A candidate of an election by public id, or null: what an embed of their card is named after. */
+export async function electionCandidate(db: Db, input: { electionId: number; candidate: string }): Promise<Candidate | null> {
+  return findCandidate(db, input.electionId, input.candidate);
+}
+
+/** Candidates of an election by public id, as the ballot card lists them; unknown ids are left out. */
+export async function candidatesByKeys(db: Db, input: { electionId: number; keys: readonly string[] }): Promise<Candidate[]> {
+  return findCandidatesByKeys(db, input.electionId, input.keys);
+}
+
+/** The candidates a voter compares, each with their published answers, in the order chosen; null when one is unknown. */
+export async function comparison(db: Db, input: { electionId: number; keys: readonly string[] }): Promise<Array<{ candidate: Candidate; answers: Answer[] }> | null> {
+  const candidates = await findCandidatesByKeys(db, input.electionId, input.keys);
+  if (candidates.length !== input.keys.length) return null;
+  // Columns in the order the voter chose them.
+  candidates.sort((x, y) => input.keys.indexOf(x.key) - input.keys.indexOf(y.key));
+  const answers = await Promise.all(candidates.map((c) => listPublishedAnswers(db, c)));
+  return candidates.map((candidate, i) => ({ candidate, answers: answers[i]! }));
+}
+
+/** The self-declared values present among an election's candidates, for filter menus. */
+export async function profileValues(db: Db, electionId: number): Promise<{ genders: string[]; raceColors: string[] }> {
+  return distinctProfileValues(db, electionId);
 }

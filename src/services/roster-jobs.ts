@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import type { Logger } from 'pino';
 import type { Db } from '../db/client.js';
+import { findElectionSlug } from '../db/repositories/elections.js';
 import { findJob, finishJob, findRunningJob, INTERRUPTED_SUMMARY, startJob, touchJob, type ImportJob } from '../db/repositories/import-jobs.js';
 import type { Clock } from '../domain/clock.js';
 import { RosterFileError } from '../formats/tse-roster.js';
@@ -49,12 +50,15 @@ export async function liveRosterJob(deps: JobDeps, electionId: number): Promise<
   return job && !isStale(job, deps.clock) ? job : null;
 }
 
-/** How a job's page shows it: a running job that has stopped answering, or one marked so, was interrupted. */
-export async function rosterJob(deps: JobDeps, id: string): Promise<(ImportJob & { state: 'running' | 'done' | 'failed' | 'interrupted' }) | null> {
+/** How a job's page shows it, with its election's slug: a running job that has stopped answering, or one marked so, was interrupted. */
+export async function rosterJob(
+  deps: JobDeps,
+  id: string,
+): Promise<(ImportJob & { state: 'running' | 'done' | 'failed' | 'interrupted'; electionSlug: string }) | null> {
   const job = await findJob(deps.db, id);
   if (!job) return null;
   const interrupted = (job.status === 'running' && isStale(job, deps.clock)) || (job.status === 'failed' && job.summary === INTERRUPTED_SUMMARY);
-  return { ...job, state: interrupted ? 'interrupted' : job.status };
+  return { ...job, state: interrupted ? 'interrupted' : job.status, electionSlug: await findElectionSlug(deps.db, job.electionId) };
 }
 
 /** Raised in an import whose job was declared dead meanwhile (no sign of life for five minutes): it stops between two batches. */

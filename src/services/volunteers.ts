@@ -1,20 +1,27 @@
 import type { Db } from '../db/client.js';
+import { readLinks } from '../db/json-columns.js';
 import {
+  approveUser,
   confirmUser,
   findUserByEmail,
   findUserById,
+  findVolunteer,
   insertInvitation,
   insertUser,
+  listVolunteers,
   setUserName,
   useInvitation,
   type UserRecord,
+  type VolunteerAccount,
 } from '../db/repositories/accounts.js';
 import { countHit } from '../db/repositories/rate-limits.js';
 import type { Clock } from '../domain/clock.js';
+import type { CandidateStatus } from '../domain/election.js';
 import { seededRandom, shuffle } from '../domain/fairness.js';
 import { responseRate, type ResponseRate } from '../domain/response-rate.js';
 import { isLocale, type Locale } from '../domain/locale.js';
 import { translate } from '../i18n.js';
+import { change, type Actor, type AdminDeps } from './admin.js';
 import { createSession, openLink, RESET_PATH, type AuthDeps, type LinkProblem } from './auth.js';
 import { inviteCandidates } from './invitations.js';
 import { hashPassword, verifyPassword } from './passwords.js';
@@ -137,6 +144,21 @@ export async function confirmVolunteer(
   });
   if (!used) return { ok: false, problem: 'used' };
   return { ok: true, sessionToken: await createSession(deps, user.id) };
+}
+
+/** Every volunteer, the newest first: whom organizers approve. */
+export async function allVolunteers(db: Db): Promise<VolunteerAccount[]> {
+  return listVolunteers(db);
+}
+
+/** An organizer approves a volunteer, who may then take candidates to contact; the audit log names the organizer. */
+export async function approveVolunteer(deps: AdminDeps, input: { id: number; actor: Actor }): Promise<{ ok: true } | { ok: false; problem: 'not_found' }> {
+  const volunteer = await findVolunteer(deps.db, input.id);
+  if (!volunteer) return { ok: false, problem: 'not_found' };
+  await change(deps, { electionId: null, actor: input.actor, action: 'approve-volunteer', details: { volunteer: volunteer.email } }, async (trx, now) => {
+    await approveUser(trx, volunteer.id, now);
+  });
+  return { ok: true };
 }
 
 export async function isApproved(db: Db, userId: number): Promise<boolean> {
@@ -315,8 +337,22 @@ export async function queue(deps: VolunteerDeps, input: { electionId: number; ra
     .map(({ c }) => ({ key: c.key, name: c.name, ballotName: c.ballot_name ?? c.name, raceId: c.race_id, status: c.status }));
 }
 
+/** A candidate a volunteer holds, with how to reach them and the attempts logged, latest first. */
+export interface HeldCandidate {
+  key: string;
+  name: string;
+  /** The name on the ballot, or the full name. */
+  ballotName: string;
+  raceId: number;
+  email: string | null;
+  links: string[];
+  status: CandidateStatus;
+  expiresAt: string;
+  attempts: Array<{ at: string; channel: string; outcome: string; note: string | null }>;
+}
+
 /** The candidates a volunteer holds now, with their contact log. */
-export async function holdings(deps: VolunteerDeps, input: { electionId: number; volunteerId: number }) {
+export async function holdings(deps: VolunteerDeps, input: { electionId: number; volunteerId: number }): Promise<HeldCandidate[]> {
   const now = deps.clock.now().toISOString();
   const held = await deps.db
     .selectFrom('candidate_locks')
@@ -328,7 +364,17 @@ export async function holdings(deps: VolunteerDeps, input: { electionId: number;
     .orderBy('candidate_locks.created_at')
     .execute();
   const attempts = held.length === 0 ? [] : await deps.db.selectFrom('contact_attempts').selectAll().where('candidate_id', 'in', held.map((h) => h.id)).orderBy('id', 'desc').execute();
-  return held.map((h) => ({ ...h, attempts: attempts.filter((a) => a.candidate_id === h.id) }));
+  return held.map((h) => ({
+    key: h.key,
+    name: h.name,
+    ballotName: h.ballot_name ?? h.name,
+    raceId: h.race_id,
+    email: h.email,
+    links: readLinks(h.links),
+    status: h.status,
+    expiresAt: h.expires_at,
+    attempts: attempts.filter((a) => a.candidate_id === h.id).map((a) => ({ at: a.created_at, channel: a.channel, outcome: a.outcome, note: a.note })),
+  }));
 }
 
 /** Response rate of each race, for the progress a volunteer sees. */

@@ -77,4 +77,9 @@ describe('the shape of the code', () => {
   it('has no import cycle among the files of src/', () => {
     expect(cycles()).toEqual([]);
   });
+
+  it('keeps src/web/ from importing src/db/: routes, middleware and view-models go through services', () => {
+    const intoDb = [...graph].flatMap(([file, imports]) => (file.startsWith('web/') ? imports.filter((target) => target.startsWith('db/')).map((target) => `${file} → ${target}`) : []));
+    expect(intoDb).toEqual([]);
+  });
 });

@@ -65,6 +65,37 @@ export async function setUserName(db: Db, userId: number, name: string): Promise
   await db.updateTable('users').set({ name }).where('id', '=', userId).execute();
 }
 
+/** A volunteer's account, as organizers see it. */
+export interface VolunteerAccount {
+  id: number;
+  email: string;
+  name: string | null;
+  createdAt: string;
+  /** Whether an organizer approved them: only then may they take candidates to contact. */
+  approved: boolean;
+}
+
+/** Every volunteer account, the newest first. */
+export async function listVolunteers(db: Db): Promise<VolunteerAccount[]> {
+  const rows = await db.selectFrom('users').select(['id', 'email', 'name', 'approved_at', 'created_at']).where('role', '=', 'volunteer').orderBy('created_at', 'desc').execute();
+  return rows.map(toVolunteer);
+}
+
+/** A volunteer account by id, or null (also for an account of another kind). */
+export async function findVolunteer(db: Db, id: number): Promise<VolunteerAccount | null> {
+  const row = await db.selectFrom('users').select(['id', 'email', 'name', 'approved_at', 'created_at']).where('id', '=', id).where('role', '=', 'volunteer').executeTakeFirst();
+  return row ? toVolunteer(row) : null;
+}
+
+/** Records an organizer's approval of a volunteer. */
+export async function approveUser(db: Db, userId: number, now: string): Promise<void> {
+  await db.updateTable('users').set({ approved_at: now }).where('id', '=', userId).execute();
+}
+
+function toVolunteer(row: { id: number; email: string; name: string | null; approved_at: string | null; created_at: string }): VolunteerAccount {
+  return { id: row.id, email: row.email, name: row.name, createdAt: row.created_at, approved: row.approved_at !== null };
+}
+
 function toUser(row: {
   id: number;
   email: string;

@@ -50,6 +50,34 @@ export async function findCandidatesByKeys(db: Db, electionId: number, keys: rea
   return rows.map(toCandidate);
 }
 
+/**
+ * A page of an election's candidates as organizers list them, by name,
+ * narrowed to a race, a status, or a search (in names, or the exact public
+ * or official id); with how many there are in all, and whether each has an
+ * e-mail on file.
+ */
+export async function listElectionCandidates(
+  db: Db,
+  input: { electionId: number; raceId?: number | undefined; status?: CandidateStatus | undefined; q?: string | undefined; offset: number; limit: number },
+): Promise<{ total: number; candidates: Array<Candidate & { hasEmail: boolean }> }> {
+  let query = db.selectFrom('candidates').where('election_id', '=', input.electionId);
+  if (input.raceId !== undefined) query = query.where('race_id', '=', input.raceId);
+  if (input.status) query = query.where('status', '=', input.status);
+  const { q } = input;
+  if (q) {
+    const like = `%${q.toLowerCase()}%`;
+    query = query.where((eb) => eb.or([eb(eb.fn('lower', ['name']), 'like', like), eb(eb.fn('lower', ['ballot_name']), 'like', like), eb('key', '=', q), eb('official_id', '=', q)]));
+  }
+  const total = Number((await query.select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+  const rows = await query.selectAll().orderBy('name').orderBy('id').offset(input.offset).limit(input.limit).execute();
+  return { total, candidates: rows.map((row) => ({ ...toCandidate(row), hasEmail: row.email !== null })) };
+}
+
+/** Marks a candidate verified by the organizers, or not. */
+export async function setCandidateVerified(db: Db, input: { id: number; verified: boolean; now: string }): Promise<void> {
+  await db.updateTable('candidates').set({ verified: input.verified ? 1 : 0, updated_at: input.now }).where('id', '=', input.id).execute();
+}
+
 /** A candidate by row id, with the slug of their election, or null. */
 export async function findCandidateById(db: Db, id: number): Promise<{ candidate: Candidate; electionSlug: string } | null> {
   const row = await db

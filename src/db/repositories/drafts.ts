@@ -1,11 +1,5 @@
+import type { DraftAnswer } from '../../domain/election.js';
 import type { Db } from '../client.js';
-
-/** A candidate's working answer: value null means "no answer" chosen on purpose. */
-export interface DraftAnswer {
-  statementId: number;
-  value: number | null;
-  justification: string | null;
-}
 
 export async function listDrafts(db: Db, candidateId: number): Promise<DraftAnswer[]> {
   const rows = await db

@@ -1,4 +1,5 @@
 import type { Election, ElectionDetail, ElectionQuestionnaire } from '../../domain/election.js';
+import type { LocalizedText } from '../../domain/locale.js';
 import type { Db } from '../client.js';
 import { readLocalized, readOptionalLocalized } from '../json-columns.js';
 import type { ElectionRow } from '../schema.js';
@@ -7,6 +8,17 @@ import type { ElectionRow } from '../schema.js';
 export async function listElections(db: Db): Promise<Election[]> {
   const rows = await db.selectFrom('elections').selectAll().orderBy('date', 'desc').orderBy('slug').execute();
   return rows.map(toElection);
+}
+
+/** An election's id by slug, or null. */
+export async function findElectionId(db: Db, slug: string): Promise<number | null> {
+  const row = await db.selectFrom('elections').select('id').where('slug', '=', slug).executeTakeFirst();
+  return row?.id ?? null;
+}
+
+/** The slug of an election that exists, by id. */
+export async function findElectionSlug(db: Db, electionId: number): Promise<string> {
+  return (await db.selectFrom('elections').select('slug').where('id', '=', electionId).executeTakeFirstOrThrow()).slug;
 }
 
 /** An election with its topics and statements (questionnaire order), or null. */
@@ -64,6 +76,61 @@ export async function findElectionDetail(db: Db, slug: string): Promise<Election
       number: p.number,
     })),
   };
+}
+
+/** What organizers set on an election beyond what voters see. */
+export interface ElectionSettings {
+  /** Whether the campaign is on (after it, the elected are followed). */
+  campaignPeriod: boolean;
+  /** `random`, or `underrepresented` first, in volunteers' queues. */
+  volunteerPriority: string;
+}
+
+export async function findElectionSettings(db: Db, electionId: number): Promise<ElectionSettings> {
+  const row = await db.selectFrom('elections').select(['campaign_period', 'volunteer_priority']).where('id', '=', electionId).executeTakeFirstOrThrow();
+  return { campaignPeriod: row.campaign_period !== 0, volunteerPriority: row.volunteer_priority };
+}
+
+/** A new election, in its campaign period. */
+export async function insertElection(
+  db: Db,
+  election: { slug: string; name: LocalizedText; date: string; country: string; scale: number; minAnswers: number; questionnaireOpen: boolean; now: string },
+): Promise<void> {
+  await db
+    .insertInto('elections')
+    .values({
+      slug: election.slug,
+      name: JSON.stringify(election.name),
+      date: election.date,
+      country: election.country,
+      scale: election.scale,
+      min_answers: election.minAnswers,
+      questionnaire_open: election.questionnaireOpen ? 1 : 0,
+      campaign_period: 1,
+      created_at: election.now,
+      updated_at: election.now,
+    })
+    .execute();
+}
+
+/** Changes an election's name, date and settings; the volunteer priority only when given. */
+export async function updateElection(
+  db: Db,
+  election: { id: number; name: LocalizedText | null; date: string; minAnswers: number; questionnaireOpen: boolean; campaignPeriod: boolean; volunteerPriority?: string | undefined; now: string },
+): Promise<void> {
+  await db
+    .updateTable('elections')
+    .set({
+      name: JSON.stringify(election.name),
+      date: election.date,
+      min_answers: election.minAnswers,
+      questionnaire_open: election.questionnaireOpen ? 1 : 0,
+      campaign_period: election.campaignPeriod ? 1 : 0,
+      ...(election.volunteerPriority ? { volunteer_priority: election.volunteerPriority } : {}),
+      updated_at: election.now,
+    })
+    .where('id', '=', election.id)
+    .execute();
 }
 
 /** Candidates per race and status, for response rates. */

@@ -171,3 +171,55 @@ export async function redactText(
     .where('justification', '=', input.text)
     .execute();
 }
+
+/** What a moderation is about: a candidate's published answer to a statement (answer fields null when there is none). */
+export interface ModerationTarget {
+  candidateId: number;
+  raceId: number;
+  statementId: number;
+  answerId: number | null;
+  justification: string | null;
+  justificationSha256: string | null;
+}
+
+/** The candidate and statement of an election by public ids, with the candidate's published answer to it; null when either is unknown. */
+export async function findModerationTarget(db: Db, input: { electionId: number; candidate: string; statement: string }): Promise<ModerationTarget | null> {
+  const row = await db
+    .selectFrom('candidates')
+    .innerJoin('statements', 'statements.election_id', 'candidates.election_id')
+    .leftJoin('answers', (join) => join.onRef('answers.candidate_id', '=', 'candidates.id').onRef('answers.statement_id', '=', 'statements.id'))
+    .select(['candidates.id as candidateId', 'candidates.race_id as raceId', 'statements.id as statementId', 'answers.id as answerId', 'answers.justification', 'answers.justification_sha256'])
+    .where('candidates.election_id', '=', input.electionId)
+    .where('candidates.key', '=', input.candidate)
+    .where('statements.key', '=', input.statement)
+    .executeTakeFirst();
+  return row
+    ? { candidateId: row.candidateId, raceId: row.raceId, statementId: row.statementId, answerId: row.answerId, justification: row.justification, justificationSha256: row.justification_sha256 }
+    : null;
+}
+
+/** Sets (or, with null, clears) the public reason on a published answer; with `sha256`, only while the answer holds those words. */
+export async function setAnswerHiddenReason(trx: Db, input: { candidateId: number; statementId: number; sha256?: string; reason: string | null }): Promise<void> {
+  let answer = trx.updateTable('answers').set({ hidden_reason: input.reason }).where('candidate_id', '=', input.candidateId).where('statement_id', '=', input.statementId);
+  if (input.sha256 !== undefined) answer = answer.where('justification_sha256', '=', input.sha256);
+  await answer.execute();
+}
+
+/** Adds a hide or restore to the public moderation log. */
+export async function logModeration(
+  trx: Db,
+  entry: { electionId: number; candidateId: number; statementId: number; action: 'hide' | 'restore'; reason: string; actorUserId: number; now: string },
+): Promise<void> {
+  await trx
+    .insertInto('moderation_log')
+    .values({
+      election_id: entry.electionId,
+      candidate_id: entry.candidateId,
+      statement_id: entry.statementId,
+      action: entry.action,
+      reason: entry.reason,
+      actor_user_id: entry.actorUserId,
+      created_at: entry.now,
+    })
+    .execute();
+}

@@ -3,8 +3,7 @@ import { doubleCsrf } from 'csrf-csrf';
 import express, { type CookieOptions, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import type { Config } from '../../config.js';
-import type { UserRecord } from '../../db/repositories/accounts.js';
-import { resolveSession, type AuthDeps, type SignedIn } from '../../services/auth.js';
+import { resolveSession, type AuthDeps, type Role, type SignedIn } from '../../services/auth.js';
 import { refuseNul } from './nul.js';
 import { SharedRateLimitStore } from './rate-limit-store.js';
 import { AppError } from '../errors.js';
@@ -207,7 +206,7 @@ export function accountMiddleware(deps: AuthDeps & { secret: string }): AccountM
 }
 
 /** Lets through only a signed-in person of one of these roles; others go to the login page. */
-export function requireRole(roles: readonly UserRecord['role'][], loginPath: string): RequestHandler {
+export function requireRole(roles: readonly Role[], loginPath: string): RequestHandler {
   return (req: Request, res: Response, next: NextFunction) => {
     if (!req.signedIn) {
       res.redirect(303, loginPath);

@@ -1,8 +1,7 @@
 import { createHmac } from 'node:crypto';
 import type { IncrementResponse, Options, Store } from 'express-rate-limit';
-import type { Db } from '../../db/client.js';
-import { countHit, deleteCount, deleteEndedCounts, takeBackHit } from '../../db/repositories/rate-limits.js';
-import type { Clock } from '../../domain/clock.js';
+import type { AppDeps } from '../../deps.js';
+import { countRequest, removeEndedCounts, resetCount, uncountRequest } from '../../services/rate-limits.js';
 
 /** Hits taken back after their answer was sent, still being written. */
 const unfinished = new Set<Promise<void>>();
@@ -32,7 +31,7 @@ export class SharedRateLimitStore implements Store {
   private readonly hashKey: Buffer;
 
   constructor(
-    private readonly deps: { db: Db; clock: Clock; secret: string },
+    private readonly deps: Pick<AppDeps, 'db' | 'clock' | 'secret'>,
     /** Names the limit: each limit has its own store and counts. */
     readonly prefix: string,
   ) {
@@ -47,22 +46,21 @@ export class SharedRateLimitStore implements Store {
     const now = this.deps.clock.now();
     if (now.getTime() - this.sweptAt >= this.windowMs) {
       this.sweptAt = now.getTime();
-      await deleteEndedCounts(this.deps.db, now.toISOString());
+      await removeEndedCounts(this.deps.db, now);
     }
-    const resetAt = new Date(now.getTime() + this.windowMs).toISOString();
-    const count = await countHit(this.deps.db, this.rowKey(key), now.toISOString(), resetAt);
-    return { totalHits: count.hits, resetTime: new Date(count.resetAt) };
+    const count = await countRequest(this.deps.db, { key: this.rowKey(key), now, windowMs: this.windowMs });
+    return { totalHits: count.hits, resetTime: count.resetAt };
   }
 
   decrement(key: string): Promise<void> {
     // Called once the answer has been sent, and not awaited by anyone: see `rateLimitWritesDone`.
-    const write = takeBackHit(this.deps.db, this.rowKey(key), this.deps.clock.now().toISOString());
+    const write = uncountRequest(this.deps.db, { key: this.rowKey(key), now: this.deps.clock.now() });
     unfinished.add(write);
     return write.finally(() => unfinished.delete(write));
   }
 
   async resetKey(key: string): Promise<void> {
-    await deleteCount(this.deps.db, this.rowKey(key));
+    await resetCount(this.deps.db, this.rowKey(key));
   }
 
   private rowKey(key: string): string {

@@ -4,18 +4,30 @@ import { Router, type Request, type RequestHandler, type Response } from 'expres
 import multer from 'multer';
 import type { z } from 'zod';
 import type { AppDeps } from '../../deps.js';
-import { findElectionDetail, listElections } from '../../db/repositories/elections.js';
-import { listModerationTexts } from '../../db/repositories/justification-texts.js';
 import { localeForCountry, localize, type LocalizedText } from '../../domain/locale.js';
 import { scalePoints } from '../../domain/scale.js';
 import { describePackageError } from '../../formats/election-package.js';
-import { answeredStatementIds, change, electionId, localizedFromForm, moderate, moveStatement, nextPosition } from '../../services/admin.js';
+import { moderate, moderationTexts } from '../../services/admin.js';
 import type { AuthDeps } from '../../services/auth.js';
 import type { BackgroundTasks } from '../../services/background.js';
 import { importElectionPackage } from '../../services/election-packages.js';
+import { createElection, electionSettings, updateElectionSettings } from '../../services/election-settings.js';
+import { allElections, currentElection } from '../../services/elections.js';
 import { inviteCandidates } from '../../services/invitations.js';
+import { candidateList, verifyCandidate } from '../../services/organizer-candidates.js';
+import {
+  answeredStatementIds,
+  createStatement,
+  createTopic,
+  moveStatement,
+  renameTopic,
+  saveParty,
+  saveRace,
+  updateStatement,
+} from '../../services/questionnaire-editing.js';
 import { liveRosterJob, rosterJob, runRosterJobInBackground, startRosterJob } from '../../services/roster-jobs.js';
 import { setElected } from '../../services/elected.js';
+import { allVolunteers, approveVolunteer } from '../../services/volunteers.js';
 import { AppError, NotFoundError } from '../errors.js';
 import { requireRole, type AccountMiddleware } from '../middleware/auth.js';
 import {
@@ -30,10 +42,22 @@ import {
   StatementForm,
   TopicForm,
   VerifyForm,
+  VolunteerParams,
+  localizedFromForm,
 } from '../schemas/admin.js';
+import { Slug } from '../schemas/ids.js';
 import { paths } from '../paths.js';
 
 const PAGE = 100;
+
+/** The form message for each problem a service finds with an organizer's change. */
+const PROBLEMS = {
+  no_slug: 'admin.error.slug',
+  slug_taken: 'admin.error.slugTaken',
+  no_statement_id: 'admin.error.statementId',
+  no_topic: 'admin.error.topic',
+  locked: 'admin.error.locked',
+} as const;
 
 /**
  * The organizer's election management (`/admin/…`): elections and their
@@ -56,8 +80,8 @@ export function adminElectionsRouter(deps: AppDeps & AuthDeps & { account: Accou
     return again(messages).then(() => null);
   };
   const election = async (req: Request) => {
-    const slug = String(req.params.election ?? '');
-    const detail = /^[a-z0-9]+(?:[-_][a-z0-9]+)*$/.test(slug) ? await findElectionDetail(deps.db, slug) : null;
+    const slug = Slug.safeParse(req.params.election);
+    const detail = slug.success ? await currentElection(deps.db, slug.data) : null;
     if (!detail) throw new NotFoundError();
     return detail;
   };
@@ -74,7 +98,7 @@ export function adminElectionsRouter(deps: AppDeps & AuthDeps & { account: Accou
   /* Elections */
 
   const homePage = async (res: Response, extra: Record<string, unknown> = {}) => {
-    const elections = await listElections(deps.db);
+    const elections = await allElections(deps.db);
     res.render('admin/home', {
       title: t(res)('admin.title'),
       elections: elections.map((e) => ({ name: localize(e.name, res.locals.locale), href: `/admin/e/${e.slug}`, date: e.date })),
@@ -86,33 +110,23 @@ export function adminElectionsRouter(deps: AppDeps & AuthDeps & { account: Accou
   router.post('/admin/elections', admin, async (req, res) => {
     const input = await form(ElectionForm, req, res, (errors) => homePage(res, { errors, values: values(req.body) }));
     if (!input) return;
-    if (!input.slug) return homePage(res.status(400), { errors: [t(res)('admin.error.slug')], values: values(req.body) });
-    if (await electionId(deps.db, input.slug)) return homePage(res.status(400), { errors: [t(res)('admin.error.slugTaken')], values: values(req.body) });
-    const name = localizedFromForm(input, 'name')!;
-    await change(deps, { electionId: null, actor: actor(req), action: 'create-election', details: { slug: input.slug } }, async (trx, now) => {
-      await trx
-        .insertInto('elections')
-        .values({
-          slug: input.slug!,
-          name: JSON.stringify(name),
-          date: input.date,
-          country: input.country ?? 'BR',
-          scale: input.scale ?? 5,
-          min_answers: input.minAnswers,
-          questionnaire_open: input.questionnaireOpen ? 1 : 0,
-          campaign_period: 1,
-          created_at: now,
-          updated_at: now,
-        })
-        .execute();
+    const outcome = await createElection(deps, {
+      slug: input.slug,
+      name: localizedFromForm(input, 'name')!,
+      date: input.date,
+      country: input.country,
+      scale: input.scale,
+      minAnswers: input.minAnswers,
+      questionnaireOpen: input.questionnaireOpen,
+      actor: actor(req),
     });
+    if (!outcome.ok) return homePage(res.status(400), { errors: [t(res)(PROBLEMS[outcome.problem])], values: values(req.body) });
     res.redirect(303, `/admin/e/${input.slug}`);
   });
 
   const settingsPage = async (req: Request, res: Response, extra: Record<string, unknown> = {}) => {
     const e = await election(req);
-    const row = await deps.db.selectFrom('elections').select(['campaign_period', 'volunteer_priority']).where('id', '=', e.id).executeTakeFirstOrThrow();
-    const audit = await deps.db.selectFrom('audit_log').selectAll().where('election_id', '=', e.id).orderBy('id', 'desc').limit(30).execute();
+    const settings = await electionSettings(deps.db, e.id);
     res.render('admin/election', {
       title: localize(e.name, res.locals.locale),
       nav: nav(e.slug, 'settings', res),
@@ -124,10 +138,10 @@ export function adminElectionsRouter(deps: AppDeps & AuthDeps & { account: Accou
         date: e.date,
         minAnswers: String(e.minAnswers),
         questionnaireOpen: e.questionnaireOpen,
-        campaignPeriod: row.campaign_period !== 0,
+        campaignPeriod: settings.campaignPeriod,
       },
-      priorities: ['random', 'underrepresented'].map((p) => ({ value: p, label: t(res)(`admin.priority.${p}`), selected: p === row.volunteer_priority })),
-      audit: audit.map((a) => ({ at: a.created_at, actor: a.actor, action: a.action, subject: auditSubject(a.details) })),
+      priorities: ['random', 'underrepresented'].map((p) => ({ value: p, label: t(res)(`admin.priority.${p}`), selected: p === settings.volunteerPriority })),
+      audit: settings.audit.map((a) => ({ at: a.at, actor: a.actor, action: a.action, subject: a.candidate })),
       ...extra,
     });
   };
@@ -136,20 +150,15 @@ export function adminElectionsRouter(deps: AppDeps & AuthDeps & { account: Accou
     const e = await election(req);
     const input = await form(ElectionForm, req, res, (errors) => settingsPage(req, res, { errors, values: values(req.body) }));
     if (!input) return;
-    await change(deps, { electionId: e.id, actor: actor(req), action: 'update-election', details: { minAnswers: input.minAnswers, questionnaireOpen: input.questionnaireOpen, campaignPeriod: input.campaignPeriod }, matching: true }, async (trx, now) => {
-      await trx
-        .updateTable('elections')
-        .set({
-          name: JSON.stringify(localizedFromForm(input, 'name')),
-          date: input.date,
-          min_answers: input.minAnswers,
-          questionnaire_open: input.questionnaireOpen ? 1 : 0,
-          campaign_period: input.campaignPeriod ? 1 : 0,
-          ...(input.volunteerPriority ? { volunteer_priority: input.volunteerPriority } : {}),
-          updated_at: now,
-        })
-        .where('id', '=', e.id)
-        .execute();
+    await updateElectionSettings(deps, {
+      electionId: e.id,
+      name: localizedFromForm(input, 'name'),
+      date: input.date,
+      minAnswers: input.minAnswers,
+      questionnaireOpen: input.questionnaireOpen,
+      campaignPeriod: input.campaignPeriod,
+      volunteerPriority: input.volunteerPriority,
+      actor: actor(req),
     });
     res.redirect(303, `/admin/e/${e.slug}?saved=1`);
   });
@@ -157,19 +166,16 @@ export function adminElectionsRouter(deps: AppDeps & AuthDeps & { account: Accou
   /* Volunteers: organizers approve who may take candidates to contact. */
 
   router.get('/admin/volunteers', admin, async (_req, res) => {
-    const volunteers = await deps.db.selectFrom('users').select(['id', 'email', 'name', 'approved_at', 'created_at']).where('role', '=', 'volunteer').orderBy('created_at', 'desc').execute();
+    const volunteers = await allVolunteers(deps.db);
     res.render('admin/volunteers', {
       title: t(res)('admin.volunteers.title'),
-      volunteers: volunteers.map((v) => ({ name: v.name ?? '', email: v.email, since: v.created_at, approved: v.approved_at !== null, action: `/admin/volunteers/${v.id}/approve` })),
+      volunteers: volunteers.map((v) => ({ name: v.name ?? '', email: v.email, since: v.createdAt, approved: v.approved, action: `/admin/volunteers/${v.id}/approve` })),
     });
   });
   router.post('/admin/volunteers/:id/approve', admin, async (req, res) => {
-    const id = Number(req.params.id);
-    const user = Number.isInteger(id) ? await deps.db.selectFrom('users').select(['id', 'email']).where('id', '=', id).where('role', '=', 'volunteer').executeTakeFirst() : undefined;
-    if (!user) throw new NotFoundError();
-    await change(deps, { electionId: null, actor: actor(req), action: 'approve-volunteer', details: { volunteer: user.email } }, async (trx, now) => {
-      await trx.updateTable('users').set({ approved_at: now }).where('id', '=', user.id).execute();
-    });
+    const params = VolunteerParams.safeParse(req.params);
+    const outcome = params.success ? await approveVolunteer(deps, { id: params.data.id, actor: actor(req) }) : null;
+    if (!outcome?.ok) throw new NotFoundError();
     res.redirect(303, '/admin/volunteers');
   });
 
@@ -201,12 +207,8 @@ export function adminElectionsRouter(deps: AppDeps & AuthDeps & { account: Accou
     const e = await election(req);
     const input = await form(TopicForm, req, res, (errors) => questionnairePage(req, res, { errors, newTopic: values(req.body) }));
     if (!input) return;
-    if (!input.slug || e.topics.some((tp) => tp.slug === input.slug)) {
-      return questionnairePage(req, res.status(400), { errors: [t(res)(input.slug ? 'admin.error.slugTaken' : 'admin.error.slug')], newTopic: values(req.body) });
-    }
-    await change(deps, { electionId: e.id, actor: actor(req), action: 'create-topic', details: { slug: input.slug }, matching: true }, async (trx) => {
-      await trx.insertInto('topics').values({ election_id: e.id, slug: input.slug!, name: JSON.stringify(localizedFromForm(input, 'name')), position: await nextPosition(trx, 'topics', e.id) }).execute();
-    });
+    const outcome = await createTopic(deps, { election: e, slug: input.slug, name: localizedFromForm(input, 'name'), actor: actor(req) });
+    if (!outcome.ok) return questionnairePage(req, res.status(400), { errors: [t(res)(PROBLEMS[outcome.problem])], newTopic: values(req.body) });
     res.redirect(303, `/admin/e/${e.slug}/questionnaire`);
   });
   router.post('/admin/e/:election/topics/:topic', admin, async (req, res) => {
@@ -215,33 +217,23 @@ export function adminElectionsRouter(deps: AppDeps & AuthDeps & { account: Accou
     if (!topic) throw new NotFoundError();
     const input = await form(TopicForm, req, res, (errors) => questionnairePage(req, res, { errors }));
     if (!input) return;
-    await change(deps, { electionId: e.id, actor: actor(req), action: 'update-topic', details: { slug: topic.slug }, matching: true }, async (trx) => {
-      await trx.updateTable('topics').set({ name: JSON.stringify(localizedFromForm(input, 'name')) }).where('id', '=', topic.id).execute();
-    });
+    await renameTopic(deps, { electionId: e.id, topic, name: localizedFromForm(input, 'name'), actor: actor(req) });
     res.redirect(303, `/admin/e/${e.slug}/questionnaire`);
   });
   router.post('/admin/e/:election/statements', admin, async (req, res) => {
     const e = await election(req);
     const input = await form(StatementForm, req, res, (errors) => questionnairePage(req, res, { errors, newStatement: values(req.body) }));
     if (!input) return;
-    const topic = e.topics.find((tp) => tp.slug === input.topic);
-    const problem = !input.key ? 'admin.error.statementId' : e.statements.some((s) => s.key === input.key) ? 'admin.error.slugTaken' : !topic ? 'admin.error.topic' : null;
-    if (problem || !topic) return questionnairePage(req, res.status(400), { errors: [t(res)(problem ?? 'admin.error.topic')], newStatement: values(req.body) });
-    await change(deps, { electionId: e.id, actor: actor(req), action: 'create-statement', details: { id: input.key }, matching: true }, async (trx) => {
-      const context = localizedFromForm(input, 'context');
-      await trx
-        .insertInto('statements')
-        .values({
-          election_id: e.id,
-          topic_id: topic.id,
-          key: input.key!,
-          text: JSON.stringify(localizedFromForm(input, 'text')),
-          context: context === null ? null : JSON.stringify(context),
-          scale: input.scale === '' ? null : input.scale,
-          position: await nextPosition(trx, 'statements', e.id),
-        })
-        .execute();
+    const outcome = await createStatement(deps, {
+      election: e,
+      key: input.key,
+      topic: input.topic,
+      text: localizedFromForm(input, 'text'),
+      context: localizedFromForm(input, 'context'),
+      scale: input.scale === '' ? null : input.scale,
+      actor: actor(req),
     });
+    if (!outcome.ok) return questionnairePage(req, res.status(400), { errors: [t(res)(PROBLEMS[outcome.problem])], newStatement: values(req.body) });
     res.redirect(303, `/admin/e/${e.slug}/questionnaire`);
   });
 
@@ -268,33 +260,23 @@ export function adminElectionsRouter(deps: AppDeps & AuthDeps & { account: Accou
     if (!statement) throw new NotFoundError();
     const input = await form(StatementForm, req, res, (errors) => statementPage(req, res, { errors, values: values(req.body) }));
     if (!input) return;
-    const topic = e.topics.find((tp) => tp.slug === input.topic);
-    if (!topic) return statementPage(req, res.status(400), { errors: [t(res)('admin.error.topic')], values: values(req.body) });
-    const text = localizedFromForm(input, 'text');
-    const scale = input.scale === '' ? null : input.scale;
-    // Once a candidate has answered, the statement's words and scale are what they answered: they cannot change.
-    if ((await answeredStatementIds(deps.db, e.id)).has(statement.id)) {
-      const sameText = JSON.stringify(text) === JSON.stringify(statement.text);
-      const sameScale = (scale ?? e.scale) === statement.scale;
-      if (!sameText || !sameScale) return statementPage(req, res.status(400), { errors: [t(res)('admin.error.locked')], values: values(req.body) });
-    }
-    const context = localizedFromForm(input, 'context');
-    await change(deps, { electionId: e.id, actor: actor(req), action: 'update-statement', details: { id: statement.key }, matching: true }, async (trx) => {
-      await trx
-        .updateTable('statements')
-        .set({ topic_id: topic.id, text: JSON.stringify(text), context: context === null ? null : JSON.stringify(context), scale })
-        .where('id', '=', statement.id)
-        .execute();
+    const outcome = await updateStatement(deps, {
+      election: e,
+      statement,
+      topic: input.topic,
+      text: localizedFromForm(input, 'text'),
+      context: localizedFromForm(input, 'context'),
+      scale: input.scale === '' ? null : input.scale,
+      actor: actor(req),
     });
+    if (!outcome.ok) return statementPage(req, res.status(400), { errors: [t(res)(PROBLEMS[outcome.problem])], values: values(req.body) });
     res.redirect(303, `/admin/e/${e.slug}/questionnaire`);
   });
   router.post('/admin/e/:election/statements/:id/move', admin, async (req, res) => {
     const e = await election(req);
     const input = MoveForm.safeParse(req.body ?? {});
     if (!input.success) throw new AppError(400, 'bad_request', 'error.badRequest');
-    await change(deps, { electionId: e.id, actor: actor(req), action: 'move-statement', details: { id: req.params.id, direction: input.data.direction }, matching: true }, (trx) =>
-      moveStatement(trx, { electionId: e.id, key: String(req.params.id), direction: input.data.direction }),
-    );
+    await moveStatement(deps, { electionId: e.id, key: String(req.params.id), direction: input.data.direction, actor: actor(req) });
     res.redirect(303, `/admin/e/${e.slug}/questionnaire`);
   });
 
@@ -321,15 +303,15 @@ export function adminElectionsRouter(deps: AppDeps & AuthDeps & { account: Accou
     if (!input) return;
     const existing = req.params.race ? e.races.find((r) => r.slug === req.params.race) : undefined;
     if (req.params.race && !existing) throw new NotFoundError();
-    if (!existing && (!input.slug || e.races.some((r) => r.slug === input.slug))) {
-      return racesPage(req, res.status(400), { errors: [t(res)(input.slug ? 'admin.error.slugTaken' : 'admin.error.slug')], newRace: values(req.body) });
-    }
-    const office = JSON.stringify(localizedFromForm(input, 'office'));
-    const district = JSON.stringify(localizedFromForm(input, 'district'));
-    await change(deps, { electionId: e.id, actor: actor(req), action: existing ? 'update-race' : 'create-race', details: { slug: existing?.slug ?? input.slug }, matching: true }, async (trx) => {
-      if (existing) await trx.updateTable('races').set({ office, district }).where('id', '=', existing.id).execute();
-      else await trx.insertInto('races').values({ election_id: e.id, slug: input.slug!, office, district, position: await nextPosition(trx, 'races', e.id), source_key: null }).execute();
+    const outcome = await saveRace(deps, {
+      election: e,
+      race: existing,
+      slug: input.slug,
+      office: localizedFromForm(input, 'office'),
+      district: localizedFromForm(input, 'district'),
+      actor: actor(req),
     });
+    if (!outcome.ok) return racesPage(req, res.status(400), { errors: [t(res)(PROBLEMS[outcome.problem])], newRace: values(req.body) });
     res.redirect(303, `/admin/e/${e.slug}/races`);
   });
   router.post('/admin/e/:election/parties{/:party}', admin, async (req, res) => {
@@ -338,14 +320,9 @@ export function adminElectionsRouter(deps: AppDeps & AuthDeps & { account: Accou
     if (!input) return;
     const existing = req.params.party ? e.parties.find((p) => p.slug === req.params.party) : undefined;
     if (req.params.party && !existing) throw new NotFoundError();
-    if (!existing && (!input.slug || e.parties.some((p) => p.slug === input.slug))) {
-      return racesPage(req, res.status(400), { errors: [t(res)(input.slug ? 'admin.error.slugTaken' : 'admin.error.slug')], newParty: values(req.body) });
-    }
     const fields = { abbreviation: input.abbreviation, name: input.name, number: input.number === '' ? null : input.number };
-    await change(deps, { electionId: e.id, actor: actor(req), action: existing ? 'update-party' : 'create-party', details: { slug: existing?.slug ?? input.slug }, matching: true }, async (trx) => {
-      if (existing) await trx.updateTable('parties').set(fields).where('id', '=', existing.id).execute();
-      else await trx.insertInto('parties').values({ election_id: e.id, slug: input.slug!, ...fields, position: await nextPosition(trx, 'parties', e.id) }).execute();
-    });
+    const outcome = await saveParty(deps, { election: e, party: existing, slug: input.slug, fields, actor: actor(req) });
+    if (!outcome.ok) return racesPage(req, res.status(400), { errors: [t(res)(PROBLEMS[outcome.problem])], newParty: values(req.body) });
     res.redirect(303, `/admin/e/${e.slug}/races`);
   });
 
@@ -354,22 +331,7 @@ export function adminElectionsRouter(deps: AppDeps & AuthDeps & { account: Accou
   const candidatesPage = async (req: Request, res: Response, extra: Record<string, unknown> = {}) => {
     const e = await election(req);
     const filter = CandidateFilter.parse(req.query);
-    const race = filter.race ? e.races.find((r) => r.slug === filter.race) : undefined;
-    let query = deps.db.selectFrom('candidates').where('election_id', '=', e.id);
-    if (race) query = query.where('race_id', '=', race.id);
-    if (filter.status) query = query.where('status', '=', filter.status);
-    if (filter.q) {
-      const like = `%${filter.q.toLowerCase()}%`;
-      query = query.where((eb) => eb.or([eb(eb.fn('lower', ['name']), 'like', like), eb(eb.fn('lower', ['ballot_name']), 'like', like), eb('key', '=', filter.q!), eb('official_id', '=', filter.q!)]));
-    }
-    const total = Number((await query.select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
-    const rows = await query
-      .select(['key', 'name', 'ballot_name', 'ballot_number', 'status', 'verified', 'elected', 'race_id', 'email'])
-      .orderBy('name')
-      .orderBy('id')
-      .offset((filter.page - 1) * PAGE)
-      .limit(PAGE)
-      .execute();
+    const { total, candidates } = await candidateList(deps.db, { election: e, ...filter, pageSize: PAGE });
     const base = `/admin/e/${e.slug}/candidates`;
     const pages = Math.max(1, Math.ceil(total / PAGE));
     const pageHref = (page: number) => `${base}?${new URLSearchParams({ ...(filter.race ? { race: filter.race } : {}), ...(filter.status ? { status: filter.status } : {}), ...(filter.q ? { q: filter.q } : {}), page: String(page) })}`;
@@ -383,16 +345,16 @@ export function adminElectionsRouter(deps: AppDeps & AuthDeps & { account: Accou
       total,
       races: e.races.map((r) => ({ slug: r.slug, name: `${localize(r.office, res.locals.locale)} — ${localize(r.district, res.locals.locale)}`, selected: r.slug === filter.race })),
       statuses: ['listed', 'invited', 'registered', 'published'].map((s) => ({ value: s, label: t(res)(`status.${s}`), selected: s === filter.status })),
-      candidates: rows.map((c) => ({
+      candidates: candidates.map((c) => ({
         key: c.key,
         name: c.name,
-        ballotName: c.ballot_name ?? c.name,
-        ballotNumber: c.ballot_number,
-        race: localize(e.races.find((r) => r.id === c.race_id)?.district ?? '', res.locals.locale),
+        ballotName: c.ballotName,
+        ballotNumber: c.ballotNumber,
+        race: localize(e.races.find((r) => r.id === c.raceId)?.district ?? '', res.locals.locale),
         status: t(res)(`status.${c.status}`),
-        verified: c.verified !== 0,
-        elected: c.elected !== 0,
-        hasEmail: c.email !== null,
+        verified: c.verified,
+        elected: c.elected,
+        hasEmail: c.hasEmail,
         publicHref: paths.candidate(e.slug, c.key),
         action: `${base}/${encodeURIComponent(c.key)}`,
       })),
@@ -401,19 +363,12 @@ export function adminElectionsRouter(deps: AppDeps & AuthDeps & { account: Accou
     });
   };
   router.get('/admin/e/:election/candidates', admin, (req, res) => candidatesPage(req, res));
-  const candidateId = async (electionIdValue: number, key: string) => {
-    const row = await deps.db.selectFrom('candidates').select('id').where('election_id', '=', electionIdValue).where('key', '=', key).executeTakeFirst();
-    if (!row) throw new NotFoundError();
-    return row.id;
-  };
   router.post('/admin/e/:election/candidates/:id/verify', admin, async (req, res) => {
     const e = await election(req);
     const input = VerifyForm.safeParse(req.body ?? {});
     if (!input.success) throw new AppError(400, 'bad_request', 'error.badRequest');
-    const id = await candidateId(e.id, String(req.params.id));
-    await change(deps, { electionId: e.id, actor: actor(req), action: input.data.verified === '1' ? 'verify-candidate' : 'unverify-candidate', details: { candidate: req.params.id } }, async (trx, now) => {
-      await trx.updateTable('candidates').set({ verified: Number(input.data.verified), updated_at: now }).where('id', '=', id).execute();
-    });
+    const outcome = await verifyCandidate(deps, { electionId: e.id, candidate: String(req.params.id), verified: input.data.verified === '1', actor: actor(req) });
+    if (!outcome.ok) throw new NotFoundError();
     res.redirect(303, `/admin/e/${e.slug}/candidates?q=${encodeURIComponent(String(req.params.id))}`);
   });
   router.post('/admin/e/:election/candidates/:id/elected', admin, async (req, res) => {
@@ -455,7 +410,7 @@ export function adminElectionsRouter(deps: AppDeps & AuthDeps & { account: Accou
   const moderationPage = async (req: Request, res: Response, extra: Record<string, unknown> = {}) => {
     const e = await election(req);
     const page = CandidateFilter.parse(req.query).page;
-    const texts = await listModerationTexts(deps.db, { electionId: e.id, offset: (page - 1) * PAGE, limit: PAGE });
+    const texts = await moderationTexts(deps.db, { electionId: e.id, page, pageSize: PAGE });
     res.render('admin/moderation', {
       title: t(res)('admin.nav.moderation'),
       election: localize(e.name, res.locals.locale),
@@ -572,7 +527,6 @@ export function adminElectionsRouter(deps: AppDeps & AuthDeps & { account: Accou
   router.get('/admin/jobs/:id', admin, async (req, res) => {
     const job = await rosterJob(deps, String(req.params.id));
     if (!job) throw new NotFoundError();
-    const slug = (await deps.db.selectFrom('elections').select('slug').where('id', '=', job.electionId).executeTakeFirstOrThrow()).slug;
     const summary = job.summary === null ? null : (JSON.parse(job.summary) as Record<string, unknown>);
     // A job whose process stopped (restart, crash) never finishes: after five quiet minutes, it says so.
     const running = job.state === 'running';
@@ -590,21 +544,9 @@ export function adminElectionsRouter(deps: AppDeps & AuthDeps & { account: Accou
           : typeof summary.code === 'string'
             ? t(res)(`tse.file.${summary.code}`, { ...(summary.params as Record<string, string | number>), line: Number(summary.line), file: 'CSV' })
             : t(res)('error.internal'),
-      back: `/admin/e/${slug}/candidates`,
+      back: `/admin/e/${job.electionSlug}/candidates`,
     });
   });
 
   return router;
-}
-
-/** The candidate an audit entry is about, when its details name one. */
-function auditSubject(details: string | null): string | null {
-  if (details === null) return null;
-  try {
-    const parsed = JSON.parse(details) as unknown;
-    const candidate = parsed !== null && typeof parsed === 'object' ? (parsed as Record<string, unknown>).candidate : undefined;
-    return typeof candidate === 'string' ? candidate : null;
-  } catch {
-    return null;
-  }
 }

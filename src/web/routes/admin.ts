@@ -1,17 +1,15 @@
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { AppDeps } from '../../deps.js';
-import { setSessionActingCandidate } from '../../db/repositories/accounts.js';
-import { endSession, logIn, openLink, setPasswordFromLink, type AuthDeps } from '../../services/auth.js';
+import { actForCandidate } from '../../services/admin.js';
+import { ADMIN_SETUP_PATH, endSession, logIn, openLink, setPasswordFromLink, type AuthDeps } from '../../services/auth.js';
 import { AppError, NotFoundError } from '../errors.js';
 import { cookieNames, cookieOptions, requireRole, type AccountMiddleware } from '../middleware/auth.js';
 import { LoginForm, PasswordForm, TokenParams } from '../schemas/accounts.js';
+import { Slug } from '../schemas/ids.js';
 import { accountProblemView } from '../views/candidate.js';
 
-/** Where `create-admin` links lead. */
-export const ADMIN_SETUP_PATH = '/admin/setup';
-
-const ActParams = z.object({ election: z.string().regex(/^[a-z0-9]+(?:[-_][a-z0-9]+)*$/), id: z.string().max(100) });
+const ActParams = z.object({ election: Slug, id: z.string().max(100) });
 
 /**
  * The organizer area (`/admin/…`), same session and CSRF machinery as the
@@ -85,28 +83,9 @@ export function adminRouter(deps: AppDeps & AuthDeps & { account: AccountMiddlew
   router.post('/admin/e/:election/candidates/:id/act', admin, async (req, res) => {
     const params = ActParams.safeParse(req.params);
     if (!params.success) throw new NotFoundError();
-    const candidate = await deps.db
-      .selectFrom('candidates')
-      .innerJoin('elections', 'elections.id', 'candidates.election_id')
-      .select(['candidates.id', 'elections.id as electionId'])
-      .where('elections.slug', '=', params.data.election)
-      .where('candidates.key', '=', params.data.id)
-      .executeTakeFirst();
-    if (!candidate) throw new NotFoundError();
     const { user, session } = req.signedIn!;
-    await deps.db.transaction().execute(async (trx) => {
-      await setSessionActingCandidate(trx, session.idHash, candidate.id);
-      await trx
-        .insertInto('audit_log')
-        .values({
-          election_id: candidate.electionId,
-          actor: user.email,
-          action: 'act-for-candidate',
-          details: JSON.stringify({ candidate: params.data.id }),
-          created_at: deps.clock.now().toISOString(),
-        })
-        .execute();
-    });
+    const outcome = await actForCandidate(deps, { election: params.data.election, candidate: params.data.id, sessionIdHash: session.idHash, actor: { email: user.email } });
+    if (!outcome.ok) throw new NotFoundError();
     res.redirect(303, '/candidate');
   });
 

@@ -6,8 +6,9 @@ import { decodeAnswerObjects, matchVoter, type VoterInputError } from '../../ser
 import { AppError, NotFoundError } from '../errors.js';
 import { parsed, validate } from '../middleware/validate.js';
 import { ElectionParams } from '../schemas/public.js';
+import { Slug } from '../schemas/ids.js';
 import { MatchBody } from '../schemas/voter.js';
-import { listElections } from '../../db/repositories/elections.js';
+import { allElections } from '../../services/elections.js';
 import { changesPage, publicCandidates } from '../../services/open-data.js';
 import { electionCoherence } from '../../services/coherence.js';
 import { coherenceJson } from '../../services/coherence-data.js';
@@ -17,7 +18,7 @@ import { sendWithoutTag } from '../render.js';
 import { matchJson } from '../views/match-json.js';
 import { z } from 'zod';
 
-const RaceFilter = z.object({ race: z.string().regex(/^[a-z0-9]+(?:[-_][a-z0-9]+)*$/).max(100).optional() });
+const RaceFilter = z.object({ race: Slug.optional() });
 const PageQuery = z.object({ page: z.coerce.number().int().min(1).max(1_000_000).default(1) });
 
 /** Largest JSON body accepted: a questionnaire's answers are a few kilobytes. */
@@ -47,7 +48,7 @@ export function apiRouter(deps: AppDeps & { readModel: ReadModel }): Router {
   const readable = (res: Response) => res.set('Cache-Control', 'public, max-age=60');
 
   router.get('/elections', async (_req, res) => {
-    const elections = await listElections(deps.db);
+    const elections = await allElections(deps.db);
     readable(res);
     res.json({
       elections: elections.map((e) => ({

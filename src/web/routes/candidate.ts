@@ -1,9 +1,7 @@
 import { Router, type Request, type Response } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import type { AppDeps } from '../../deps.js';
-import type { DraftAnswer } from '../../db/repositories/drafts.js';
-import { setSessionActingCandidate } from '../../db/repositories/accounts.js';
-import type { CandidateProfile } from '../../domain/election.js';
+import type { CandidateProfile, DraftAnswer } from '../../domain/election.js';
 import { localize } from '../../domain/locale.js';
 import {
   RESET_PATH,
@@ -18,6 +16,7 @@ import {
 } from '../../services/auth.js';
 import { loadCandidate, loadQuestionnaire, publishDraft, saveDraft, saveProfile, type Questionnaire } from '../../services/candidate-answers.js';
 import { INVITATION_PATH } from '../../services/invitations.js';
+import { stopActing } from '../../services/admin.js';
 import { AppError, NotFoundError } from '../errors.js';
 import { cookieNames, cookieOptions, requireRole, type AccountMiddleware } from '../middleware/auth.js';
 import { SharedRateLimitStore } from '../middleware/rate-limit-store.js';
@@ -305,26 +304,14 @@ export function candidateRouter(deps: AppDeps & AuthDeps & { account: AccountMid
 
   router.post('/candidate/publish', signedIn, publishLimit, async (req, res) => {
     const { state, actor, acting } = await current(req);
-    const result = await publishDraft(deps, { candidateId: state.candidate.id, actor });
+    const result = await publishDraft(deps, { candidateId: state.candidate.id, actor, organizer: acting ? req.signedIn!.user.email : undefined });
     if (!result.ok) throw new AppError(409, result.problem, `candidateArea.publishProblem.${result.problem}`);
-    if (acting) {
-      await deps.db
-        .insertInto('audit_log')
-        .values({
-          election_id: state.election.id,
-          actor: req.signedIn!.user.email,
-          action: 'publish-for-candidate',
-          details: JSON.stringify({ candidate: state.candidate.key, changes: result.changes }),
-          created_at: deps.clock.now().toISOString(),
-        })
-        .execute();
-    }
     res.redirect(303, '/candidate?done=published');
   });
 
   router.post('/candidate/stop-acting', signedIn, async (req, res) => {
     if (req.signedIn!.user.role !== 'admin') throw new AppError(403, 'forbidden', 'error.forbidden');
-    await setSessionActingCandidate(deps.db, req.signedIn!.session.idHash, null);
+    await stopActing(deps.db, req.signedIn!.session.idHash);
     res.redirect(303, '/admin');
   });
 

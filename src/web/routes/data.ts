@@ -3,20 +3,22 @@ import { stringify } from 'csv-stringify';
 import { Router, type Response } from 'express';
 import { z } from 'zod';
 import type { AppDeps } from '../../deps.js';
-import { listElections } from '../../db/repositories/elections.js';
+import { allElections } from '../../services/elections.js';
 import { localize } from '../../domain/locale.js';
 import type { ReadModel } from '../../read-model/read-model.js';
 import { exportElectionPackage, packageText } from '../../services/election-packages.js';
 import { CSV_COLUMNS, CSV_NUMERIC_COLUMNS, csvRows } from '../../services/open-data.js';
+import { electionCandidate } from '../../services/public-pages.js';
 import { electionCoherence } from '../../services/coherence.js';
 import { COHERENCE_CSV_COLUMNS, COHERENCE_CSV_NUMERIC_COLUMNS, coherenceCsvRows } from '../../services/coherence-data.js';
 import { spreadsheetSafeRow } from '../../formats/csv-cells.js';
 import { AppError, NotFoundError } from '../errors.js';
+import { Slug } from '../schemas/ids.js';
 import { embedSnippet } from '../views/transparency.js';
 import { translate } from '../../i18n.js';
 
-const ElectionFile = z.object({ election: z.string().regex(/^[a-z0-9]+(?:[-_][a-z0-9]+)*$/).max(100) });
-const DataFile = z.object({ file: z.string().regex(/^([a-z0-9]+(?:[-_][a-z0-9]+)*)\.(csv|json)$/) });
+const ElectionFile = z.object({ election: Slug });
+const DataFile = z.object({ file: z.templateLiteral([Slug, '.', z.enum(['csv', 'json'])]) });
 
 const OembedQuery = z.object({
   url: z.url(),
@@ -33,7 +35,7 @@ export function dataRouter(deps: AppDeps & { readModel: ReadModel }): Router {
   const router = Router();
 
   router.get('/data', async (_req, res) => {
-    const elections = await listElections(deps.db);
+    const elections = await allElections(deps.db);
     res.render('pages/data', {
       title: res.locals.t('data.title'),
       license: deps.config.dataLicense,
@@ -156,8 +158,8 @@ async function embeddable(
     return statement ? { path: `/embed/e/${slug}/statements/${id}${keep(['race', 'party', 'lang'])}`, title: `${name} · ${id}`, height: 640 } : null;
   }
   if (kind === 'candidates' && id && !matrix) {
-    const candidate = await deps.db.selectFrom('candidates').select('ballot_name').where('election_id', '=', election.detail.id).where('key', '=', id).executeTakeFirst();
-    return candidate ? { path: `/embed/e/${slug}/candidates/${id}${keep(['lang'])}`, title: `${name} · ${candidate.ballot_name ?? id}`, height: 320 } : null;
+    const candidate = await electionCandidate(deps.db, { electionId: election.detail.id, candidate: id });
+    return candidate ? { path: `/embed/e/${slug}/candidates/${id}${keep(['lang'])}`, title: `${name} · ${candidate.ballotName}`, height: 320 } : null;
   }
   if (kind === 'elected' && id === undefined) {
     return { path: `/embed/e/${slug}/elected${keep(['party', 'sort', 'lang'])}`, title: `${name} · ${translate('pt-BR', 'embed.electedTitle')}`, height: 520 };

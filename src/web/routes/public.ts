@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import type { AppDeps } from '../../deps.js';
 import { seededRandom, newSeed } from '../../domain/fairness.js';
-import { candidatePage, electionOverview, electionsOverview, racePage } from '../../services/public-pages.js';
+import { candidatePage, electionOverview, electionsOverview, profileValues, racePage } from '../../services/public-pages.js';
 import { NotFoundError } from '../errors.js';
 import { withQuery } from '../middleware/i18n.js';
 import { parsed, validate } from '../middleware/validate.js';
@@ -19,7 +19,6 @@ import {
 } from '../schemas/public.js';
 import type { ReadModel } from '../../read-model/read-model.js';
 import { filterable, matchesFilter } from '../../domain/candidate-filter.js';
-import { distinctProfileValues } from '../../db/repositories/candidates.js';
 import { filterForm } from '../views/filters.js';
 import { PAGE_SIZE, raceTopicMatrix, statementPage, transparencyPage } from '../../services/transparency.js';
 import { embedSnippet, oembedHref, statementView, topicMatrixView, transparencyView } from '../views/transparency.js';
@@ -80,7 +79,7 @@ export function publicRouter(deps: AppDeps & { readModel: ReadModel }): Router {
           query: filterQuery,
           filter,
           parties: page.election.parties,
-          options: await distinctProfileValues(deps.db, page.election.id),
+          options: await profileValues(deps.db, page.election.id),
           keep: { seed: String(seed) },
           t: res.locals.t,
         }),
@@ -143,7 +142,7 @@ export function publicRouter(deps: AppDeps & { readModel: ReadModel }): Router {
           query: filterQuery,
           filter,
           parties: page.election.parties,
-          options: await distinctProfileValues(deps.db, page.election.id),
+          options: await profileValues(deps.db, page.election.id),
           keep: { race: query.race },
           t: res.locals.t,
         }),

@@ -1,11 +1,10 @@
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { AppDeps } from '../../deps.js';
-import { findElectionDetail, listElections } from '../../db/repositories/elections.js';
-import { readLinks } from '../../db/json-columns.js';
 import { localeForCountry, localize } from '../../domain/locale.js';
 import { endSession, logIn, openLink, RESET_PATH, type AuthDeps, type LinkProblem } from '../../services/auth.js';
 import type { BackgroundTasks } from '../../services/background.js';
+import { allElections, currentElection } from '../../services/elections.js';
 import { passwordProblem } from '../../services/passwords.js';
 import {
   CHANNELS,
@@ -27,6 +26,7 @@ import { AppError, NotFoundError } from '../errors.js';
 import { responseDone } from '../after-response.js';
 import { cookieNames, cookieOptions, requireRole, type AccountMiddleware } from '../middleware/auth.js';
 import { LoginForm, TokenParams } from '../schemas/accounts.js';
+import { Slug } from '../schemas/ids.js';
 
 /** How long an opened confirmation link waits, in a cookie, for its form. */
 const LINK_COOKIE_MS = 60 * 60 * 1000;
@@ -47,7 +47,7 @@ const ContactForm = z.strictObject({
   note: z.string().trim().max(1000).default(''),
   _csrf: z.string().optional(),
 });
-const QueueQuery = z.object({ race: z.string().regex(/^[a-z0-9]+(?:[-_][a-z0-9]+)*$/).max(100).optional().catch(undefined) });
+const QueueQuery = z.object({ race: Slug.optional().catch(undefined) });
 
 /**
  * The volunteer area (`/volunteer/…`): sign-up (confirmed by an e-mailed
@@ -132,7 +132,7 @@ export function volunteerRouter(deps: AppDeps & AuthDeps & { account: AccountMid
 
   router.get('/volunteer', volunteer, async (req, res) => {
     const approved = await isApproved(deps.db, req.signedIn!.user.id);
-    const elections = approved ? await listElections(deps.db) : [];
+    const elections = approved ? await allElections(deps.db) : [];
     res.render('volunteer/home', {
       title: t(res)('volunteer.title'),
       approved,
@@ -141,8 +141,8 @@ export function volunteerRouter(deps: AppDeps & AuthDeps & { account: AccountMid
   });
 
   const electionOf = async (req: Request) => {
-    const slug = String(req.params.election ?? '');
-    const election = /^[a-z0-9]+(?:[-_][a-z0-9]+)*$/.test(slug) ? await findElectionDetail(deps.db, slug) : null;
+    const slug = Slug.safeParse(req.params.election);
+    const election = slug.success ? await currentElection(deps.db, slug.data) : null;
     if (!election) throw new NotFoundError();
     // A volunteer waiting for approval sees no queue and no candidate.
     if (!(await isApproved(deps.db, req.signedIn!.user.id))) throw new AppError(403, 'not_approved', 'volunteer.notApproved');
@@ -158,7 +158,7 @@ export function volunteerRouter(deps: AppDeps & AuthDeps & { account: AccountMid
       queue(deps, { electionId: election.id, raceId: race?.id, volunteerId, limit: 20 }),
       holdings(deps, { electionId: election.id, volunteerId }),
     ]);
-    const raceIds = [...new Set([...(race ? [race.id] : []), ...held.map((h) => h.race_id)])];
+    const raceIds = [...new Set([...(race ? [race.id] : []), ...held.map((h) => h.raceId)])];
     const progress = await raceProgress(deps.db, election.id, raceIds);
     const raceName = (id: number) => {
       const r = election.races.find((x) => x.id === id);
@@ -175,15 +175,15 @@ export function volunteerRouter(deps: AppDeps & AuthDeps & { account: AccountMid
       held: held.map((h) => {
         return {
           key: h.key,
-          name: h.ballot_name ?? h.name,
-          race: raceName(h.race_id),
+          name: h.ballotName,
+          race: raceName(h.raceId),
           email: h.email,
-          links: readLinks(h.links),
-          expiresAt: h.expires_at,
+          links: h.links,
+          expiresAt: h.expiresAt,
           canInvite: h.status === 'listed' || h.status === 'invited',
           // With an e-mail on file, the invitation goes there; the volunteer never sees its link.
           inviteLabel: t(res)(h.email ? 'volunteer.sendInvitation' : 'volunteer.getLink'),
-          attempts: h.attempts.map((a) => ({ at: a.created_at, channel: t(res)(`volunteer.channel.${a.channel}`), outcome: t(res)(`volunteer.outcome.${a.outcome}`), note: a.note })),
+          attempts: h.attempts.map((a) => ({ at: a.at, channel: t(res)(`volunteer.channel.${a.channel}`), outcome: t(res)(`volunteer.outcome.${a.outcome}`), note: a.note })),
         };
       }),
       channels: CHANNELS.map((c) => ({ value: c, label: t(res)(`volunteer.channel.${c}`) })),
@@ -225,7 +225,7 @@ export function volunteerRouter(deps: AppDeps & AuthDeps & { account: AccountMid
     const outcome = await inviteHeldCandidate(deps, { election, candidateKey: held.key, volunteer: { id: user.id, email: user.email } });
     if (outcome.kind === 'not_held') throw new AppError(409, 'not_held', 'volunteer.notHeld');
     if (outcome.kind === 'registered') throw new AppError(409, 'registered', 'volunteer.alreadyRegistered');
-    const page = { title: t(res)('volunteer.invite.title'), name: held.ballot_name ?? held.name, back: `/volunteer/e/${election.slug}` };
+    const page = { title: t(res)('volunteer.invite.title'), name: held.ballotName, back: `/volunteer/e/${election.slug}` };
     if (outcome.kind === 'live') return res.status(409).render('volunteer/invite', { ...page, liveUntil: outcome.expiresAt });
     const locale = localeForCountry(election.country);
     const electionName = localize(election.name, locale);

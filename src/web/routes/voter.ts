@@ -1,9 +1,9 @@
 import { Router, type Request } from 'express';
 import type { AppDeps } from '../../deps.js';
-import { findCandidatesByKeys, listPublishedAnswers } from '../../db/repositories/candidates.js';
 import type { ReadModel } from '../../read-model/read-model.js';
 import type { ElectionSnapshot } from '../../read-model/snapshots.js';
 import { decodeResultStrings, encodeResultStrings, matchVoter, type VoterInputError } from '../../services/matching.js';
+import { candidatesByKeys, comparison } from '../../services/public-pages.js';
 import type { VoterAnswers } from '../../domain/matching.js';
 import { NotFoundError } from '../errors.js';
 import { privatePage, renderPrivate, renderPrivateWithRows } from '../render.js';
@@ -144,11 +144,8 @@ export function voterRouter(deps: AppDeps & { readModel: ReadModel }): Router {
     if (!election) throw new NotFoundError();
     const query = CompareQuery.safeParse(req.query);
     if (!query.success) throw new NotFoundError();
-    const candidates = await findCandidatesByKeys(deps.db, election.detail.id, query.data.c);
-    if (candidates.length !== query.data.c.length) throw new NotFoundError();
-    // Columns in the order the voter chose them.
-    candidates.sort((x, y) => query.data.c.indexOf(x.key) - query.data.c.indexOf(y.key));
-    const answers = await Promise.all(candidates.map((c) => listPublishedAnswers(deps.db, c)));
+    const candidates = await comparison(deps.db, { electionId: election.detail.id, keys: query.data.c });
+    if (!candidates) throw new NotFoundError();
     const decoded = query.data.a === undefined ? null : decodeResultStrings(election, { a: query.data.a, w: query.data.w });
     await renderPrivate(
       res,
@@ -156,7 +153,7 @@ export function voterRouter(deps: AppDeps & { readModel: ReadModel }): Router {
       compareView(election, {
         locale: res.locals.locale,
         t: res.locals.t,
-        candidates: candidates.map((candidate, i) => ({ candidate, answers: answers[i]! })),
+        candidates,
         voter: decoded && decoded.errors.length === 0 ? decoded.voter : null,
         backToResults:
           query.data.a === undefined
@@ -178,7 +175,7 @@ export function voterRouter(deps: AppDeps & { readModel: ReadModel }): Router {
     if (!election) throw new NotFoundError();
     const query = CardQuery.safeParse(req.query);
     const keys = query.success ? query.data.c : [];
-    const candidates = await findCandidatesByKeys(deps.db, election.detail.id, keys);
+    const candidates = await candidatesByKeys(deps.db, { electionId: election.detail.id, keys });
     await renderPrivate(res, 'pages/card', cardView(election.detail, { candidates, keys, locale: res.locals.locale, t: res.locals.t }));
   });
 

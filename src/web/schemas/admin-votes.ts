@@ -1,14 +1,12 @@
 import { z } from 'zod';
+import { Slug, StatementId, VoteId } from './ids.js';
 
 /* Parameters and forms of the organizers' roll-call pages. Bodies are urlencoded; `_csrf` is checked before these run. */
 
-const slug = z.string().regex(/^[a-z0-9]+(?:[-_][a-z0-9]+)*$/).max(100);
-const key = z.string().regex(/^[A-Za-z0-9]+(?:[-_.][A-Za-z0-9]+)*$/).max(100);
-
-export const VotesParams = z.object({ election: slug });
+export const VotesParams = z.object({ election: Slug });
 export type VotesParams = z.infer<typeof VotesParams>;
 
-export const LinkParams = z.object({ election: slug, statement: key, vote: key });
+export const LinkParams = z.object({ election: Slug, statement: StatementId, vote: VoteId });
 export type LinkParams = z.infer<typeof LinkParams>;
 
 /** What a yes vote means for the statement, and why the vote tests it (public). */
@@ -20,7 +18,7 @@ export const LinkFields = z.strictObject({
 export type LinkFields = z.infer<typeof LinkFields>;
 
 /** A new link: which statement, which roll call. */
-export const NewLinkForm = LinkFields.extend({ statement: key, vote: key });
+export const NewLinkForm = LinkFields.extend({ statement: StatementId, vote: VoteId });
 export type NewLinkForm = z.infer<typeof NewLinkForm>;
 
 /** Notices after a redirect. */

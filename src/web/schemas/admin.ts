@@ -1,8 +1,11 @@
 import { z } from 'zod';
+import { ID_PATTERN, SLUG_PATTERN } from '../../domain/ids.js';
+import { LOCALES, type LocalizedText } from '../../domain/locale.js';
 
 /* Organizer forms. Messages are message keys, shown in the organizer's language. */
 
-const slug = z.string().trim().regex(/^[a-z0-9]+(?:[-_][a-z0-9]+)*$/, 'admin.error.slug').max(100, 'admin.error.slug');
+// The shared rules (schemas/ids.ts), on what was typed trimmed, with the message the form shows.
+const slug = z.string().trim().regex(SLUG_PATTERN, 'admin.error.slug').max(100, 'admin.error.slug');
 const text = (max: number) => z.string().trim().max(max, 'admin.error.tooLong').default('');
 function localized<P extends string>(prefix: P, max: number) {
   return { [`${prefix}_pt-BR`]: text(max), [`${prefix}_es`]: text(max), [`${prefix}_en`]: text(max) } as Record<
@@ -35,7 +38,7 @@ export const TopicForm = z
 
 export const StatementForm = z
   .strictObject({
-    key: z.string().trim().regex(/^[A-Za-z0-9]+(?:[-_.][A-Za-z0-9]+)*$/, 'admin.error.statementId').max(100).optional(),
+    key: z.string().trim().regex(ID_PATTERN, 'admin.error.statementId').max(100).optional(),
     topic: slug,
     ...localized('text', 1000),
     ...localized('context', 3000),
@@ -69,6 +72,8 @@ export const PartyForm = z.strictObject({
   ...csrf,
 });
 
+export const VolunteerParams = z.object({ id: z.coerce.number().int() });
+
 export const VerifyForm = z.strictObject({ verified: z.enum(['0', '1']), ...csrf });
 export const ElectedForm = z.strictObject({ elected: z.enum(['0', '1']), ...csrf });
 
@@ -99,3 +104,14 @@ export const CandidateFilter = z.object({
   q: z.string().trim().max(200).optional().catch(undefined),
   page: z.coerce.number().int().min(1).max(100_000).catch(1).default(1),
 });
+
+/** Localized text from a form's per-language fields; languages left empty are left out. */
+export function localizedFromForm(values: Readonly<Record<string, unknown>>, prefix: string): LocalizedText | null {
+  const text: Partial<Record<(typeof LOCALES)[number], string>> = {};
+  for (const locale of LOCALES) {
+    const raw = values[`${prefix}_${locale}`];
+    const value = typeof raw === 'string' ? raw.trim() : '';
+    if (value) text[locale] = value;
+  }
+  return Object.keys(text).length > 0 ? text : null;
+}

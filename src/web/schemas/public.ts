@@ -1,17 +1,15 @@
 import { z } from 'zod';
+import { CandidateId, Slug, StatementId } from './ids.js';
 
 /* Parameters and queries of the public pages. */
 
-const slug = z.string().regex(/^[a-z0-9]+(?:[-_][a-z0-9]+)*$/).max(100);
-const key = z.string().regex(/^[A-Za-z0-9]+(?:[-_.][A-Za-z0-9]+)*$/).max(100);
-
-export const ElectionParams = z.object({ election: slug });
+export const ElectionParams = z.object({ election: Slug });
 export type ElectionParams = z.infer<typeof ElectionParams>;
 
-export const RaceParams = z.object({ election: slug, race: slug });
+export const RaceParams = z.object({ election: Slug, race: Slug });
 export type RaceParams = z.infer<typeof RaceParams>;
 
-export const CandidateParams = z.object({ election: slug, id: key });
+export const CandidateParams = z.object({ election: Slug, id: CandidateId });
 export type CandidateParams = z.infer<typeof CandidateParams>;
 
 /** `seed` fixes the random order of unranked lists, so an order can be reproduced and shared. */
@@ -26,13 +24,13 @@ export const OrderQuery = z.object({
 });
 export type OrderQuery = z.infer<typeof OrderQuery>;
 
-export const StatementParams = z.object({ election: slug, id: key });
+export const StatementParams = z.object({ election: Slug, id: StatementId });
 export type StatementParams = z.infer<typeof StatementParams>;
 
 /** Filters of the statement page; an empty select means "all". */
 export const StatementQuery = OrderQuery.extend({
-  race: slug.optional().catch(undefined),
-  party: slug.optional().catch(undefined),
+  race: Slug.optional().catch(undefined),
+  party: Slug.optional().catch(undefined),
 });
 export type StatementQuery = z.infer<typeof StatementQuery>;
 
@@ -42,7 +40,7 @@ export type TransparencyQuery = z.infer<typeof TransparencyQuery>;
 
 /** Candidate filters in the URL: `party`, `gender`, `rc` (race/colour), `lgbt=1`, `coll=1`, `ans=yes|no`. Bad values are ignored. */
 export const FilterQuery = z.object({
-  party: slug.optional().catch(undefined),
+  party: Slug.optional().catch(undefined),
   gender: z.string().trim().min(1).max(60).optional().catch(undefined),
   rc: z.string().trim().min(1).max(60).optional().catch(undefined),
   lgbt: z.literal('1').optional().catch(undefined),
@@ -65,6 +63,6 @@ export function filterFromQuery(query: FilterQuery) {
 /** Order and party filter of the elected page; anything else means the default (a random order, every party). */
 export const ElectedQuery = OrderQuery.extend({
   sort: z.enum(['name', 'coherence', 'party']).optional().catch(undefined),
-  party: slug.optional().catch(undefined),
+  party: Slug.optional().catch(undefined),
 });
 export type ElectedQuery = z.infer<typeof ElectedQuery>;

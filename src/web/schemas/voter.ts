@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { METHODS, MISSING_POLICIES } from '../../domain/matching.js';
+import { CandidateId, Slug } from './ids.js';
 
 /* Inputs of the voter's pages and the match API (SPEC §5.6, §5.7). */
 
-const slug = z.string().regex(/^[a-z0-9]+(?:[-_][a-z0-9]+)*$/).max(100);
 const seed = z.string().regex(/^\d{1,10}$/).transform(Number).refine((n) => n <= 0xffffffff);
 
 /**
@@ -12,7 +12,7 @@ const seed = z.string().regex(/^\d{1,10}$/).transform(Number).refine((n) => n <=
  * reported on the form, so every field is optional here.
  */
 export const ResultsQuery = z.object({
-  race: slug.optional(),
+  race: Slug.optional(),
   a: z.string().max(2000).regex(/^[1-7-]*$/).optional(),
   w: z.string().max(2000).regex(/^[0-2]*$/).optional(),
   m: z.enum(METHODS).optional(),
@@ -28,8 +28,8 @@ export const CompareQuery = z.object({
     .transform((value) =>
       [...new Set((Array.isArray(value) ? value : [value]).flatMap((part) => part.split(',')).map((id) => id.trim()).filter(Boolean))],
     )
-    .pipe(z.array(z.string().regex(/^[A-Za-z0-9]+(?:[-_.][A-Za-z0-9]+)*$/).max(100)).min(1).max(10)),
-  race: slug.optional(),
+    .pipe(z.array(CandidateId).min(1).max(10)),
+  race: Slug.optional(),
   a: z.string().max(2000).regex(/^[1-7-]*$/).optional(),
   w: z.string().max(2000).regex(/^[0-2]*$/).optional(),
 });
@@ -37,7 +37,7 @@ export type CompareQuery = z.infer<typeof CompareQuery>;
 
 /** POST /api/v1/elections/:election/match. */
 export const MatchBody = z.strictObject({
-  race: slug.optional(),
+  race: Slug.optional(),
   answers: z.record(z.string().max(100), z.number().int().min(1).max(7).nullable()),
   weights: z.record(z.string().max(100), z.union([z.literal(0), z.literal(1), z.literal(2)])).optional(),
   method: z.enum(METHODS).default('cityblock'),
@@ -52,5 +52,5 @@ export const CardQuery = z.object({
     .transform((value) =>
       [...new Set((Array.isArray(value) ? value : [value]).flatMap((part) => part.split(',')).map((id) => id.trim()).filter(Boolean))],
     )
-    .pipe(z.array(z.string().regex(/^[A-Za-z0-9]+(?:[-_.][A-Za-z0-9]+)*$/).max(100)).max(30)),
+    .pipe(z.array(CandidateId).max(30)),
 });

@@ -1,4 +1,4 @@
-import type { DraftAnswer } from '../../db/repositories/drafts.js';
+import type { DraftAnswer } from '../../domain/election.js';
 import { fallbackLanguage, localize, type Locale } from '../../domain/locale.js';
 import { scalePoints } from '../../domain/scale.js';
 import type { Translator } from '../../i18n.js';
