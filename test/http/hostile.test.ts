@@ -49,7 +49,9 @@ describe('hostile input', () => {
       fc.asyncProperty(fc.constantFrom(...paths), fc.dictionary(fc.constantFrom('race', 'a', 'w', 'm', 'miss', 'c', 'seed', 'lang', 'party', 'gender', 'rc', 'lgbt', 'ans', 'np', 'cp', 'url', 'maxwidth', 'format', 'page', 'v_s1', 'w_s1', 'x'), text, { maxKeys: 6 }), async (path, query) => {
         tried.get = (tried.get ?? 0) + 1;
         const res = await request(ctx.app).get(path).query(query);
-        noServerError(res.status, `${path} ${JSON.stringify(query)}`);
+        // oEmbed answers a format other than JSON with the 501 its specification asks for.
+        const otherFormat = path === '/oembed' && res.status === 501 && res.body?.error?.code === 'format_not_supported';
+        if (!otherFormat) noServerError(res.status, `${path} ${JSON.stringify(query)}`);
       }),
       { numRuns: 800 },
     );

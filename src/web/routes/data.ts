@@ -82,7 +82,8 @@ export function dataRouter(deps: AppDeps & { readModel: ReadModel }): Router {
     res.set('Access-Control-Allow-Origin', '*');
     const query = OembedQuery.safeParse(req.query);
     if (!query.success) throw new AppError(400, 'bad_request', 'error.badRequest');
-    if (query.data.format !== undefined && query.data.format !== 'json') {
+    // The oEmbed specification's answer to a format the provider does not write (an empty one means the default, JSON).
+    if (query.data.format !== undefined && query.data.format !== '' && query.data.format !== 'json') {
       throw new AppError(501, 'format_not_supported', 'oembed.jsonOnly');
     }
     const target = await embeddable(deps, query.data.url);
