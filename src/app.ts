@@ -81,7 +81,7 @@ export function createApp(deps: AppDeps): Express {
   const readModel = new ReadModel(deps.db, deps.config.cacheRecheckMs);
   const background = deps.background ?? new BackgroundTasks(deps.logger);
   const mailer = deps.mailer ?? createMailer({ ...deps, background });
-  const account = accountMiddleware({ ...deps, mailer });
+  const account = accountMiddleware({ ...deps, mailer, background });
   app.set('trust proxy', deps.config.trustProxy);
   if (deps.config.trustProxy === true) {
     deps.logger.warn(

@@ -12,40 +12,23 @@ export const catalogues: Readonly<Record<Locale, Readonly<Record<string, string>
 
 export type Params = Readonly<Record<string, string | number>>;
 
+/* Intl objects are costly to make and safe to share: one of each per locale, made at start. */
+const INTL = Object.fromEntries(LOCALES.map((locale) => [locale, { plural: new Intl.PluralRules(locale), numbers: new Intl.NumberFormat(locale) }])) as Record<
+  Locale,
+  { plural: Intl.PluralRules; numbers: Intl.NumberFormat }
+>;
+
 /**
  * The message `key` in `locale` with `{name}` placeholders filled. With a numeric
  * `count`, `key.one` / `key.other` are chosen by the locale's plural rules when present.
  * A key missing everywhere is returned as is, so a gap shows instead of breaking a page
  * (and a test fails on it: every key must exist in every locale).
  */
-/* Intl objects are costly to make and safe to share: one of each per locale. */
-const pluralRules = new Map<Locale, Intl.PluralRules>();
-const numberFormats = new Map<Locale, Intl.NumberFormat>();
-function pluralRulesFor(locale: Locale): Intl.PluralRules {
-  let rules = pluralRules.get(locale);
-  if (!rules) pluralRules.set(locale, (rules = new Intl.PluralRules(locale)));
-  return rules;
-}
-function numbers(locale: Locale): Intl.NumberFormat {
-  let format = numberFormats.get(locale);
-  if (!format) numberFormats.set(locale, (format = new Intl.NumberFormat(locale)));
-  return format;
-}
-/* Small whole numbers (ranks, counts) come back on every page: formatted once per locale. */
-const SMALL = 10_000;
-const smallNumbers = new Map<Locale, string[]>();
-function formatNumber(locale: Locale, value: number): string {
-  if (!Number.isInteger(value) || value < 0 || value >= SMALL) return numbers(locale).format(value);
-  let known = smallNumbers.get(locale);
-  if (!known) smallNumbers.set(locale, (known = []));
-  return (known[value] ??= numbers(locale).format(value));
-}
-
 export function translate(locale: Locale, key: string, params: Params = {}): string {
   const catalogue = catalogues[locale];
   let chosen = key;
   if (typeof params.count === 'number') {
-    const plural = `${key}.${pluralRulesFor(locale).select(params.count)}`;
+    const plural = `${key}.${INTL[locale].plural.select(params.count)}`;
     chosen = plural in catalogue ? plural : `${key}.other` in catalogue ? `${key}.other` : key;
   }
   const template = catalogue[chosen] ?? catalogues[DEFAULT_LOCALE][chosen] ?? key;
@@ -53,7 +36,7 @@ export function translate(locale: Locale, key: string, params: Params = {}): str
   return template.replace(/\{(\w+)\}/g, (whole, name: string) => {
     const value = params[name];
     if (value === undefined) return whole;
-    return typeof value === 'number' ? formatNumber(locale, value) : value;
+    return typeof value === 'number' ? INTL[locale].numbers.format(value) : value;
   });
 }
 

@@ -14,7 +14,6 @@ import { seedDemoIfEmpty } from './services/demo.js';
 import { createMailer } from './services/mailer.js';
 import { serverSecret } from './services/secret.js';
 import { drainOnClose } from './web/drain.js';
-import { rateLimitWritesDone } from './web/middleware/rate-limit-store.js';
 
 export interface RunningServer {
   server: Server;
@@ -76,7 +75,6 @@ export async function startServer(config: Config, logger: Logger = createLogger(
       await drain();
       if (recheck) clearInterval(recheck);
       await background.settled();
-      await rateLimitWritesDone();
       await db.destroy();
     })();
     return closing;

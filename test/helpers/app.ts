@@ -6,7 +6,6 @@ import { migrateToLatest } from '../../src/db/migrate.js';
 import type { Clock } from '../../src/domain/clock.js';
 import { seededRandom } from '../../src/domain/fairness.js';
 import { BackgroundTasks } from '../../src/services/background.js';
-import { rateLimitWritesDone } from '../../src/web/middleware/rate-limit-store.js';
 import { createTestDatabase } from './database.js';
 
 /** A clock that stands still unless a test moves it. */
@@ -51,7 +50,6 @@ export async function createTestContext(
     settled: () => background.settled(),
     close: async () => {
       await background.settled();
-      await rateLimitWritesDone();
       await db.destroy();
       await database.drop();
     },

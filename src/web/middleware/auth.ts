@@ -4,6 +4,7 @@ import express, { type CookieOptions, type NextFunction, type Request, type Requ
 import { rateLimit } from 'express-rate-limit';
 import type { Config } from '../../config.js';
 import { resolveSession, type AuthDeps, type Role, type SignedIn } from '../../services/auth.js';
+import type { BackgroundTasks } from '../../services/background.js';
 import { refuseNul } from './nul.js';
 import { SharedRateLimitStore } from './rate-limit-store.js';
 import { AppError } from '../errors.js';
@@ -67,7 +68,7 @@ export interface AccountMiddleware {
   clearSession(res: Response): void;
 }
 
-export function accountMiddleware(deps: AuthDeps & { secret: string }): AccountMiddleware {
+export function accountMiddleware(deps: AuthDeps & { secret: string; background: BackgroundTasks }): AccountMiddleware {
   const { config } = deps;
   const names = cookieNames(config);
   const { generateCsrfToken, doubleCsrfProtection } = doubleCsrf({

@@ -1,15 +1,8 @@
 import { createHmac } from 'node:crypto';
 import type { IncrementResponse, Options, Store } from 'express-rate-limit';
 import type { AppDeps } from '../../deps.js';
+import type { BackgroundTasks } from '../../services/background.js';
 import { countRequest, removeEndedCounts, resetCount, uncountRequest } from '../../services/rate-limits.js';
-
-/** Hits taken back after their answer was sent, still being written. */
-const unfinished = new Set<Promise<void>>();
-
-/** Waits for the writes no request waits for: before the database is closed. */
-export async function rateLimitWritesDone(): Promise<void> {
-  await Promise.allSettled([...unfinished]);
-}
 
 /**
  * A store for express-rate-limit whose counts are rows of the database, so
@@ -31,7 +24,7 @@ export class SharedRateLimitStore implements Store {
   private readonly hashKey: Buffer;
 
   constructor(
-    private readonly deps: Pick<AppDeps, 'db' | 'clock' | 'secret'>,
+    private readonly deps: Pick<AppDeps, 'db' | 'clock' | 'secret'> & { background: BackgroundTasks },
     /** Names the limit: each limit has its own store and counts. */
     readonly prefix: string,
   ) {
@@ -53,10 +46,10 @@ export class SharedRateLimitStore implements Store {
   }
 
   decrement(key: string): Promise<void> {
-    // Called once the answer has been sent, and not awaited by anyone: see `rateLimitWritesDone`.
-    const write = uncountRequest(this.deps.db, { key: this.rowKey(key), now: this.deps.clock.now() });
-    unfinished.add(write);
-    return write.finally(() => unfinished.delete(write));
+    // Called once the answer has been sent, and awaited by no one: background work, which shutting down waits for.
+    const now = this.deps.clock.now();
+    this.deps.background.run('rate limit', () => uncountRequest(this.deps.db, { key: this.rowKey(key), now }));
+    return Promise.resolve();
   }
 
   async resetKey(key: string): Promise<void> {
