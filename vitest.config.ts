@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 /*
@@ -14,11 +15,17 @@ export default defineConfig({
     // The JSON report lets .ci/run print one plain "N passed, N failed" line.
     reporters: ['default', 'json'],
     outputFile: { json: 'test-results/vitest.json' },
+    // In-process tests take a worker per core (two at least: on a 2-core machine vitest ran them one
+    // file at a time); browsers, real server processes under load and the real-data runs come after,
+    // one file at a time, so that none measures or times out under another's load.
     projects: [
-      { extends: true, test: { name: 'fast', include: ['test/unit/**/*.test.ts', 'test/http/**/*.test.ts', 'test/cli/**/*.test.ts'] } },
-      { extends: true, test: { name: 'browser', include: ['test/browser/**/*.test.ts'] } },
-      { extends: true, test: { name: 'reliability', include: ['test/reliability/**/*.test.ts'] } },
-      { extends: true, test: { name: 'validation', include: ['test/validation/**/*.test.ts'] } },
+      {
+        extends: true,
+        test: { name: 'fast', include: ['test/unit/**/*.test.ts', 'test/http/**/*.test.ts', 'test/cli/**/*.test.ts'], maxWorkers: Math.max(2, availableParallelism()) },
+      },
+      { extends: true, test: { name: 'browser', include: ['test/browser/**/*.test.ts'], maxWorkers: 1, sequence: { groupOrder: 1 } } },
+      { extends: true, test: { name: 'validation', include: ['test/validation/**/*.test.ts'], maxWorkers: 1, sequence: { groupOrder: 1 } } },
+      { extends: true, test: { name: 'reliability', include: ['test/reliability/**/*.test.ts'], maxWorkers: 1, sequence: { groupOrder: 2 } } },
     ],
   },
 });
