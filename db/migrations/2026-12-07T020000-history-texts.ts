@@ -65,6 +65,8 @@ function oldEntryHash(
 
 interface ChainRow {
   id: number;
+  prev_hash?: string;
+  hash?: string;
   seq: number;
   candidate: string;
   statement: string;
@@ -136,92 +138,128 @@ export async function up(db: Kysely<any>): Promise<void> {
     }
     await trx.schema.alterTable('answers').addColumn('justification_sha256', 'text').execute();
 
-    // The texts of published answers, with the reason an organizer hid one.
-    const keep = async (input: { electionId: number; candidateId: number; statementId: number; text: string; hiddenReason: string | null; now: string }) => {
-      const hash = sha256(input.text);
-      const found = await trx
-        .selectFrom('justification_texts')
-        .select('id')
-        .where('candidate_id', '=', input.candidateId)
-        .where('statement_id', '=', input.statementId)
-        .where('sha256', '=', hash)
-        .executeTakeFirst();
-      if (!found) {
-        await trx
-          .insertInto('justification_texts')
-          .values({
-            election_id: input.electionId,
-            candidate_id: input.candidateId,
-            statement_id: input.statementId,
-            sha256: hash,
-            text: input.text,
-            hidden_reason: input.hiddenReason,
-            created_at: input.now,
-          })
-          .execute();
-      }
-      return hash;
+    // The texts of published answers, with the reason an organizer hid one, a batch at a time: a national
+    // election has millions of answers, and neither they nor their texts may be held in memory at once.
+    const keepTexts = (rows: ReadonlyArray<readonly [number, number, number, string, string, string | null, string]>) => {
+      if (rows.length === 0) return Promise.resolve();
+      const json = JSON.stringify(rows);
+      return (
+        pg
+          ? sql`insert into justification_texts (election_id, candidate_id, statement_id, sha256, text, hidden_reason, created_at)
+              select (e->>0)::integer, (e->>1)::integer, (e->>2)::integer, e->>3, e->>4, e->>5, e->>6 from jsonb_array_elements(${json}::jsonb) as e
+              on conflict do nothing`
+          : sql`insert into justification_texts (election_id, candidate_id, statement_id, sha256, text, hidden_reason, created_at)
+              select value->>0, value->>1, value->>2, value->>3, value->>4, value->>5, value->>6 from json_each(${json}) where true
+              on conflict do nothing`
+      ).execute(trx);
     };
-    const answers: Array<{ id: number; election_id: number; candidate_id: number; statement_id: number; justification: string | null; hidden_reason: string | null; updated_at: string }> =
-      await trx
-        .selectFrom('answers')
-        .innerJoin('candidates', 'candidates.id', 'answers.candidate_id')
-        .select(['answers.id', 'candidates.election_id', 'answers.candidate_id', 'answers.statement_id', 'answers.justification', 'answers.hidden_reason', 'answers.updated_at'])
-        .execute();
-    const published = new Map(answers.map((a) => [`${a.candidate_id}:${a.statement_id}`, a]));
-    for (const a of answers) {
-      if (a.justification === null) continue;
-      const hash = await keep({ electionId: a.election_id, candidateId: a.candidate_id, statementId: a.statement_id, text: a.justification, hiddenReason: a.hidden_reason, now: a.updated_at });
-      await trx.updateTable('answers').set({ justification_sha256: hash }).where('id', '=', a.id).execute();
+    const BATCH = 5_000;
+    for (let after = 0; ; ) {
+      const answers: Array<{ id: number; election_id: number; candidate_id: number; statement_id: number; justification: string; hidden_reason: string | null; updated_at: string }> =
+        await trx
+          .selectFrom('answers')
+          .innerJoin('candidates', 'candidates.id', 'answers.candidate_id')
+          .select(['answers.id', 'candidates.election_id', 'answers.candidate_id', 'answers.statement_id', 'answers.justification', 'answers.hidden_reason', 'answers.updated_at'])
+          .where('answers.justification', 'is not', null)
+          .where('answers.id', '>', after)
+          .orderBy('answers.id')
+          .limit(BATCH)
+          .execute();
+      if (answers.length === 0) break;
+      after = answers[answers.length - 1]!.id;
+      const hashes = answers.map((a) => sha256(a.justification));
+      await keepTexts(answers.map((a, i) => [a.election_id, a.candidate_id, a.statement_id, hashes[i]!, a.justification, a.hidden_reason, a.updated_at] as const));
+      const pairs = JSON.stringify(answers.map((a, i) => [a.id, hashes[i]!]));
+      await (
+        pg
+          ? sql`update answers set justification_sha256 = e->>1 from jsonb_array_elements(${pairs}::jsonb) as e where answers.id = (e->>0)::integer`
+          : sql`update answers set justification_sha256 = j.value->>1 from json_each(${pairs}) as j where answers.id = j.value->>0`
+      ).execute(trx);
     }
 
+    // Every chain again in the new format, a batch of entries at a time in chain order.
     const elections: Array<{ id: number }> = await trx.selectFrom('elections').select('id').orderBy('id').execute();
     for (const election of elections) {
-      const rows: Array<ChainRow & { candidate_id: number; statement_id: number; old_justification: string | null; new_justification: string | null }> = await trx
-        .selectFrom('answer_history')
-        .innerJoin('candidates', 'candidates.id', 'answer_history.candidate_id')
-        .innerJoin('statements', 'statements.id', 'answer_history.statement_id')
+      // A pair's latest entry, and whether the pair has a published answer now (which settles that entry's new side).
+      const latestRows: Array<{ candidate_id: number; statement_id: number; seq: number | string; answered: number | string }> = await trx
+        .selectFrom('answer_history as h')
         .select([
-          'answer_history.id',
-          'answer_history.seq',
-          'answer_history.candidate_id',
-          'answer_history.statement_id',
-          'candidates.key as candidate',
-          'statements.key as statement',
-          'answer_history.old_value',
-          'answer_history.new_value',
-          'answer_history.old_justification',
-          'answer_history.new_justification',
-          'answer_history.old_answered',
-          'answer_history.new_answered',
-          'answer_history.old_text_sha256',
-          'answer_history.new_text_sha256',
-          'answer_history.changed_at',
-          'answer_history.actor',
+          'h.candidate_id',
+          'h.statement_id',
+          (eb) => eb.fn.max('h.seq').as('seq'),
+          (eb) =>
+            eb
+              .case()
+              .when(eb.exists(eb.selectFrom('answers').select('answers.id').whereRef('answers.candidate_id', '=', 'h.candidate_id').whereRef('answers.statement_id', '=', 'h.statement_id')))
+              .then(1)
+              .else(0)
+              .end()
+              .as('answered'),
         ])
-        .where('answer_history.election_id', '=', election.id)
-        .orderBy('answer_history.seq')
+        .where('h.election_id', '=', election.id)
+        .groupBy(['h.candidate_id', 'h.statement_id'])
         .execute();
-      const latest = new Map<string, number>();
-      for (const row of rows) latest.set(`${row.candidate_id}:${row.statement_id}`, row.seq);
+      const latest = new Map(latestRows.map((r) => [`${r.candidate_id}:${r.statement_id}`, { seq: Number(r.seq), answered: Number(r.answered) === 1 }]));
       let prevHash = GENESIS_HASH;
-      for (const row of rows) {
-        const pair = `${row.candidate_id}:${row.statement_id}`;
-        const answer = published.get(pair);
-        // The published answer's text is kept already, hidden if it was: hidden wherever the history shows it.
-        const text = async (value: string | null) =>
-          value === null ? null : keep({ electionId: election.id, candidateId: row.candidate_id, statementId: row.statement_id, text: value, hiddenReason: null, now: row.changed_at });
-        row.old_text_sha256 = await text(row.old_justification);
-        row.new_text_sha256 = await text(row.new_justification);
-        row.old_answered = row.old_value !== null || row.old_justification !== null ? 1 : 0;
-        row.new_answered = row.new_value !== null || row.new_justification !== null || (latest.get(pair) === row.seq && answer !== undefined) ? 1 : 0;
-        const hash = entryHash(prevHash, row);
-        await trx
-          .updateTable('answer_history')
-          .set({ old_answered: row.old_answered, new_answered: row.new_answered, old_text_sha256: row.old_text_sha256, new_text_sha256: row.new_text_sha256, prev_hash: prevHash, hash })
-          .where('id', '=', row.id)
+      for (let afterSeq = 0; ; ) {
+        const rows: Array<ChainRow & { candidate_id: number; statement_id: number; old_justification: string | null; new_justification: string | null }> = await trx
+          .selectFrom('answer_history')
+          .innerJoin('candidates', 'candidates.id', 'answer_history.candidate_id')
+          .innerJoin('statements', 'statements.id', 'answer_history.statement_id')
+          .select([
+            'answer_history.id',
+            'answer_history.seq',
+            'answer_history.candidate_id',
+            'answer_history.statement_id',
+            'candidates.key as candidate',
+            'statements.key as statement',
+            'answer_history.old_value',
+            'answer_history.new_value',
+            'answer_history.old_justification',
+            'answer_history.new_justification',
+            'answer_history.old_answered',
+            'answer_history.new_answered',
+            'answer_history.old_text_sha256',
+            'answer_history.new_text_sha256',
+            'answer_history.changed_at',
+            'answer_history.actor',
+          ])
+          .where('answer_history.election_id', '=', election.id)
+          .where('answer_history.seq', '>', afterSeq)
+          .orderBy('answer_history.seq')
+          .limit(BATCH)
           .execute();
-        prevHash = hash;
+        if (rows.length === 0) break;
+        afterSeq = rows[rows.length - 1]!.seq;
+        // The texts the history shows are kept too; the published answer's, kept above, keeps its hidden reason.
+        const texts: Array<readonly [number, number, number, string, string, string | null, string]> = [];
+        const text = (row: (typeof rows)[number], value: string | null) => {
+          if (value === null) return null;
+          const hash = sha256(value);
+          texts.push([election.id, row.candidate_id, row.statement_id, hash, value, null, row.changed_at]);
+          return hash;
+        };
+        for (const row of rows) {
+          const pair = latest.get(`${row.candidate_id}:${row.statement_id}`);
+          row.old_text_sha256 = text(row, row.old_justification);
+          row.new_text_sha256 = text(row, row.new_justification);
+          row.old_answered = row.old_value !== null || row.old_justification !== null ? 1 : 0;
+          row.new_answered = row.new_value !== null || row.new_justification !== null || (pair?.seq === row.seq && pair.answered) ? 1 : 0;
+          row.prev_hash = prevHash;
+          row.hash = entryHash(prevHash, row);
+          prevHash = row.hash;
+        }
+        await keepTexts(texts);
+        const updates = JSON.stringify(rows.map((r) => [r.id, r.old_answered, r.new_answered, r.old_text_sha256, r.new_text_sha256, r.prev_hash, r.hash]));
+        await (
+          pg
+            ? sql`update answer_history set old_answered = (e->>1)::integer, new_answered = (e->>2)::integer, old_text_sha256 = e->>3,
+                new_text_sha256 = e->>4, prev_hash = e->>5, hash = e->>6
+                from jsonb_array_elements(${updates}::jsonb) as e where answer_history.id = (e->>0)::integer`
+            : sql`update answer_history set old_answered = j.value->>1, new_answered = j.value->>2, old_text_sha256 = j.value->>3,
+                new_text_sha256 = j.value->>4, prev_hash = j.value->>5, hash = j.value->>6
+                from json_each(${updates}) as j where answer_history.id = j.value->>0`
+        ).execute(trx);
       }
     }
 
