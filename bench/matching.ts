@@ -7,7 +7,7 @@
  */
 import { pathToFileURL } from 'node:url';
 import { seededRandom } from '../src/domain/fairness.js';
-import { matchCandidates, METHODS, type Method } from '../src/domain/matching.js';
+import { answerPairs, matchCandidates, METHODS, type Method } from '../src/domain/matching.js';
 
 export interface MatchingFigures {
   method: Method;
@@ -26,6 +26,8 @@ export function benchMatching(input: { candidates?: number; statements?: number;
   const scales = new Uint8Array(statements).fill(5);
   const topics = Uint16Array.from({ length: statements }, (_, s) => s % 4);
   const values = Uint8Array.from({ length: candidates * statements }, () => 1 + Math.floor(random() * 5));
+  // The answers in pairs, made once per race snapshot by the read model, as the service does.
+  const matrix = { candidateCount: candidates, values, pairs: answerPairs({ candidateCount: candidates, values }, statements) };
   const voter = {
     values: Uint8Array.from({ length: statements }, () => 1 + Math.floor(random() * 5)),
     weights: Uint8Array.from({ length: statements }, () => 1 + Math.floor(random() * 2)),
@@ -36,7 +38,7 @@ export function benchMatching(input: { candidates?: number; statements?: number;
       const start = process.hrtime.bigint();
       const outcome = matchCandidates(
         { scales, topics, topicCount: 4 },
-        { candidateCount: candidates, values },
+        matrix,
         voter,
         { method, missing: 'penalty', minAnswers: 5, random: seededRandom(run) },
       );
