@@ -145,3 +145,11 @@ export interface ElectionDetail extends ElectionQuestionnaire {
   races: Race[];
   parties: Party[];
 }
+
+/** The race/colour categories of Brazil's census (IBGE), as stored; anything else is shown as written. */
+export const RACE_COLORS: readonly string[] = ['branca', 'preta', 'parda', 'amarela', 'indígena'];
+
+/** The message key naming a stored race/colour in the reader's language, or null for a value outside the categories. */
+export function raceColorMessageKey(value: string): string | null {
+  return RACE_COLORS.includes(value) ? `raceColor.${value}` : null;
+}

@@ -6,6 +6,7 @@ import type { Race } from '../domain/election.js';
 import type { Locale } from '../domain/locale.js';
 import { answerPairs, type MatchQuestionnaire } from '../domain/matching.js';
 import { KeptResponse } from './kept-response.js';
+import { filterOptions, type FilterOptions } from './filter-options.js';
 import { MatchParts } from './match-parts.js';
 import { RowParts, type RowVariant } from './row-parts.js';
 import type { ElectionSnapshot, RaceSnapshot } from './snapshots.js';
@@ -36,6 +37,8 @@ import type { ElectionSnapshot, RaceSnapshot } from './snapshots.js';
  *      depend on the voter, per language and page variant (`RowParts`);
  *    - JSON openings: the match API's per-candidate and per-topic parts
  *      (`MatchParts`);
+ *    - filter menus: the parties and self-declared values a results page's
+ *      filters offer, labelled per language (`FilterOptions`);
  *    - kept widgets: a statement widget as sent, for its minute (`KeptResponse`).
  *
  * Nothing of a voter's is kept: what is derived is the same for every voter.
@@ -82,6 +85,7 @@ export class ReadModel {
   private readonly raceVersions = new Map<number, Checked<number | null>>();
   private readonly rows = new LRUCache<string, RowParts>({ max: RACES_KEPT * 4 });
   private readonly matchParts = new LRUCache<string, MatchParts>({ max: RACES_KEPT });
+  private readonly filters = new LRUCache<string, FilterOptions>({ max: RACES_KEPT * 3 });
   private readonly widgets = new LRUCache<string, KeptResponse>({ maxSize: WIDGET_BYTES, sizeCalculation: (body) => body.size });
   private serial = 0;
 
@@ -131,6 +135,17 @@ export class ReadModel {
       this.rows.set(key, parts);
     }
     return parts;
+  }
+
+  /** What a race's filter menus offer, labelled in one language (see `filterOptions`). */
+  filterOptions(race: RaceSnapshot, locale: Locale): FilterOptions {
+    const key = `${race.serial}|${locale}`;
+    let options = this.filters.get(key);
+    if (!options) {
+      options = filterOptions({ parties: race.election.detail.parties, values: race.profileValues, locale });
+      this.filters.set(key, options);
+    }
+    return options;
   }
 
   /** The parts of a race's match API answers (see `MatchParts`). */
@@ -225,7 +240,7 @@ export class ReadModel {
   private forget(serials: number[]): void {
     if (serials.length === 0) return;
     const prefixes = serials.map((serial) => `${serial}|`);
-    for (const kept of [this.rows, this.matchParts, this.widgets] as Array<LRUCache<string, object>>) {
+    for (const kept of [this.rows, this.matchParts, this.filters, this.widgets] as Array<LRUCache<string, object>>) {
       for (const key of [...kept.keys()]) if (prefixes.some((prefix) => key.startsWith(prefix))) kept.delete(key);
     }
   }

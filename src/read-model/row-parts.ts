@@ -53,6 +53,11 @@ export class RowParts {
     }
   }
 
+  /** How many topics a row scores. */
+  get topicCount(): number {
+    return this.topics.length;
+  }
+
   private t(key: string, params?: Params): string {
     return translate(this.variant.locale, key, params);
   }

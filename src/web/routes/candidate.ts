@@ -33,7 +33,8 @@ import {
   type ProfileError,
   type StatementError,
 } from '../views/candidate.js';
-import { RACE_COLORS, raceColorLabel } from '../views/public.js';
+import { RACE_COLORS } from '../../domain/election.js';
+import { raceColorLabel } from '../views/public.js';
 
 /** Where each kind of account lands once signed in afresh by a reset link. */
 const HOME_PATHS = { admin: '/admin', candidate: '/candidate', volunteer: '/volunteer' } as const;

@@ -19,6 +19,7 @@ import {
 } from '../schemas/public.js';
 import type { ReadModel } from '../../read-model/read-model.js';
 import { filterable, matchesFilter } from '../../domain/candidate-filter.js';
+import { filterOptions } from '../../read-model/filter-options.js';
 import { filterForm } from '../views/filters.js';
 import { PAGE_SIZE, raceTopicMatrix, statementPage, transparencyPage } from '../../services/transparency.js';
 import { embedSnippet, oembedHref, statementView, topicMatrixView, transparencyView } from '../views/transparency.js';
@@ -78,8 +79,7 @@ export function publicRouter(deps: AppDeps & { readModel: ReadModel }): Router {
           action: `/e/${params.election}/races/${params.race}`,
           query: filterQuery,
           filter,
-          parties: page.election.parties,
-          options: await profileValues(deps.db, page.election.id),
+          options: filterOptions({ parties: page.election.parties, values: await profileValues(deps.db, page.election.id), locale: res.locals.locale }),
           keep: { seed: String(seed) },
           t: res.locals.t,
         }),
@@ -141,8 +141,7 @@ export function publicRouter(deps: AppDeps & { readModel: ReadModel }): Router {
           action: `/e/${params.election}/statements/${params.id}`,
           query: filterQuery,
           filter,
-          parties: page.election.parties,
-          options: await profileValues(deps.db, page.election.id),
+          options: filterOptions({ parties: page.election.parties, values: await profileValues(deps.db, page.election.id), locale: res.locals.locale }),
           keep: { race: query.race },
           t: res.locals.t,
         }),

@@ -125,8 +125,7 @@ export function voterRouter(deps: AppDeps & { readModel: ReadModel }): Router {
         action: `${prefix}/e/${params.election}/results`,
         query: filterQuery,
         filter,
-        parties: result.election.detail.parties,
-        options: result.race.profileValues,
+        options: deps.readModel.filterOptions(result.race, res.locals.locale),
         keep: { race: result.race.race.slug, a, w, m: query.data.m, miss: query.data.miss },
         t: res.locals.t,
       });

@@ -4,7 +4,7 @@ import type { ResponseRate } from '../../domain/response-rate.js';
 import { scaleLabelKey } from '../../domain/scale.js';
 import type { Translator } from '../../i18n.js';
 import type { CandidatePage, ElectionOverview, RacePage } from '../../services/public-pages.js';
-import type { Election } from '../../domain/election.js';
+import { raceColorMessageKey, type Election } from '../../domain/election.js';
 import { paths } from '../paths.js';
 
 /* View-models: domain data → plain template data, localized, with links. Templates only print. */
@@ -198,9 +198,9 @@ function candidateHeader(candidate: Candidate, election: ElectionDetail, t: Tran
 }
 
 /** The IBGE race/colour categories, as stored. */
-export const RACE_COLORS: readonly string[] = ['branca', 'preta', 'parda', 'amarela', 'indígena'];
 
 /** The IBGE race/colour categories in the page's language; other self-descriptions as written. */
 export function raceColorLabel(value: string, t: Translator): string {
-  return RACE_COLORS.includes(value) ? t(`raceColor.${value}`) : value;
+  const key = raceColorMessageKey(value);
+  return key === null ? value : t(key);
 }

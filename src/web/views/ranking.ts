@@ -25,12 +25,14 @@ export function rankingHtml(
   tied: (rank: number) => boolean,
 ): RankingHtml {
   const pieces: Buffer[] = [];
+  // One array of topic scores for every row (NaN: no score), rather than an array per row.
+  const scores = new Float64Array(parts.topicCount);
   for (const row of ranked) {
     pieces.push(parts.rank(row.rank, tied(row.rank)), parts.percent(row.percent), parts.head(row.candidate));
-    const topics = row.topics;
-    for (let i = 0; i < topics.length; i += 1) {
-      const score = topics[i];
-      pieces.push(parts.topic(i, score === null || score === undefined ? null : roundHalfUp(score)));
+    row.topicsInto(scores);
+    for (let i = 0; i < scores.length; i += 1) {
+      const score = scores[i]!;
+      pieces.push(parts.topic(i, Number.isNaN(score) ? null : roundHalfUp(score)));
     }
     pieces.push(parts.tail(row.candidate));
   }
