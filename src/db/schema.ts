@@ -19,6 +19,8 @@ export interface ElectionTable {
   questionnaire_open: Generated<number>;
   /** Raised whenever what voters are matched against changes; caches compare it. */
   data_version: Generated<number>;
+  /** Raised with any of its races' answers versions: see the read model. */
+  answers_version: Generated<number>;
   campaign_period: Generated<number>;
   /** `random`, or `underrepresented`: women, Black, brown and Indigenous, LGBT+ and collective candidacies first. */
   volunteer_priority: Generated<string>;

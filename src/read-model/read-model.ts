@@ -22,7 +22,9 @@ import type { ElectionSnapshot, RaceSnapshot } from './snapshots.js';
  *    parties (`ElectionDetail`) with the questionnaire packed for matching.
  *    Stamped with the election's **data version** (`elections.data_version`),
  *    which every change to what all its races share raises (questionnaire,
- *    races, parties, candidates, imports).
+ *    races, parties, candidates, imports). The election's **answers version**
+ *    (`elections.answers_version`) moves with any of its races' (below):
+ *    `versions()` gives both, for what covers the whole election.
  * 2. **Race snapshots**, loaded when a race is first asked for: its candidates
  *    and their published answers packed in a matrix (with the answers in pairs,
  *    which matching reads), and the self-declared values its filter menus
@@ -81,7 +83,7 @@ export class ReadModel {
   /** Per election: the version being served (or loaded) and its entry, shared by concurrent requests. */
   private readonly entries = new Map<string, { version: number; id: number; entry: Promise<Entry | null> }>();
   /** What is derived from race snapshots, each under a key that starts with the snapshot's serial. */
-  private readonly electionVersions = new Map<string, Checked<{ id: number; version: number } | null>>();
+  private readonly electionVersions = new Map<string, Checked<{ id: number; version: number; answersVersion: number } | null>>();
   private readonly raceVersions = new Map<number, Checked<number | null>>();
   private readonly rows = new LRUCache<string, RowParts>({ max: RACES_KEPT * 4 });
   private readonly matchParts = new LRUCache<string, MatchParts>({ max: RACES_KEPT });
@@ -97,6 +99,16 @@ export class ReadModel {
   /** The election, current as of this call, or null when it does not exist. */
   async election(slug: string): Promise<ElectionSnapshot | null> {
     return (await this.entry(slug))?.snapshot ?? null;
+  }
+
+  /**
+   * The election's two counters, as trusted now (see the top of this file): its data version, and
+   * its answers version, raised with any of its races'. What covers the whole election and changes
+   * with publications is derived once per pair.
+   */
+  async versions(slug: string): Promise<{ data: number; answers: number } | null> {
+    const current = await this.checked(this.electionVersions, slug, () => findElectionVersion(this.db, slug));
+    return current && { data: current.version, answers: current.answersVersion };
   }
 
   /** The election's topics, statements, races and parties, shared: callers must not change them. */

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bumpRaceVersion } from '../../src/db/repositories/elections.js';
 import { ReadModel } from '../../src/read-model/read-model.js';
 import { writePackage } from '../../src/services/election-packages.js';
 import { createTestContext, type TestContext } from '../helpers/app.js';
@@ -52,5 +53,23 @@ describe('the read model', () => {
     expect(after?.election).not.toBe(before?.election);
     expect(after?.race).not.toBe(before?.race);
     expect(after?.race?.candidates).toEqual(before?.race?.candidates);
+  });
+});
+
+describe('the election’s versions', () => {
+  let ctx: TestContext;
+  beforeAll(async () => {
+    ctx = await createTestContext();
+    expect((await writePackage(ctx, { pkg, actor: 'test' })).ok).toBe(true);
+  });
+  afterAll(() => ctx.close());
+
+  it('raises the answers version with any of its races’, and the data version alone with what all races share', async () => {
+    const readModel = new ReadModel(ctx.db, 0);
+    const before = await readModel.versions(ELECTION);
+    const race = await ctx.db.selectFrom('races').select('id').where('slug', '=', RACE).executeTakeFirstOrThrow();
+    await bumpRaceVersion(ctx.db, race.id);
+    expect(await readModel.versions(ELECTION)).toEqual({ data: before!.data, answers: before!.answers + 1 });
+    expect(await readModel.versions('no-such-election')).toBeNull();
   });
 });

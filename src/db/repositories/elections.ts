@@ -161,13 +161,13 @@ function toElection(row: ElectionRow): Election {
 }
 
 /** The election's id and data version, or null: the cheap check a cache makes per request. */
-export async function findElectionVersion(db: Db, slug: string): Promise<{ id: number; version: number } | null> {
+export async function findElectionVersion(db: Db, slug: string): Promise<{ id: number; version: number; answersVersion: number } | null> {
   const row = await db
     .selectFrom('elections')
-    .select(['id', 'data_version'])
+    .select(['id', 'data_version', 'answers_version'])
     .where('slug', '=', slug)
     .executeTakeFirst();
-  return row ? { id: row.id, version: row.data_version } : null;
+  return row ? { id: row.id, version: row.data_version, answersVersion: row.answers_version } : null;
 }
 
 /** The race's answers version, or null when there is no such race: the per-request check of a cached race. */
@@ -182,6 +182,12 @@ export async function bumpRaceVersion(db: Db, raceId: number): Promise<void> {
     .updateTable('races')
     .set((eb) => ({ answers_version: eb('answers_version', '+', 1) }))
     .where('id', '=', raceId)
+    .execute();
+  // What covers the whole election (rates, distributions, open data) moves with any of its races.
+  await db
+    .updateTable('elections')
+    .set((eb) => ({ answers_version: eb('answers_version', '+', 1) }))
+    .where('id', '=', (eb) => eb.selectFrom('races').select('races.election_id').where('races.id', '=', raceId))
     .execute();
 }
 
